@@ -1,0 +1,145 @@
+//! The one error type every account operation returns, with stable codes for the UI.
+//!
+//! Messages are written for people. None of them carries SQL, a file path, a hash or
+//! a token: internal causes are logged (without secrets) and surface as `INTERNAL` or
+//! one of the storage codes.
+
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
+
+/// Everything that can go wrong in an account operation, as the user should hear it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AuthError {
+    /// The username breaks a rule; the message says which one.
+    #[error("{0}")]
+    InvalidUsername(&'static str),
+    /// The password is empty or too long to be checked.
+    #[error("{0}")]
+    InvalidPassword(&'static str),
+    /// A new password is too easy to guess; the message says why.
+    #[error("{0}")]
+    WeakPassword(&'static str),
+    /// Another account already uses this name (ignoring case and Unicode form).
+    #[error("That username is already taken. Choose another one.")]
+    UsernameTaken,
+    /// Unknown username or wrong password: deliberately the same answer.
+    #[error("Incorrect username or password.")]
+    InvalidCredentials,
+    /// Too many consecutive failures for this name; wait before trying again.
+    #[error("Too many failed attempts. Try again in {retry_after_secs} seconds.")]
+    TooManyAttempts {
+        /// Whole seconds until the next attempt is allowed (at least 1).
+        retry_after_secs: u64,
+    },
+    /// No live session.
+    #[error("You are not signed in.")]
+    NotAuthenticated,
+    /// The database cannot be opened or written (permissions, missing folder, locked).
+    #[error("The account database cannot be opened or written. Check that Latchkey's data folder is writable, then try again.")]
+    StorageUnavailable,
+    /// The disk is full; nothing was changed.
+    #[error("The disk is full, so nothing was saved. Free some space and try again.")]
+    StorageFull,
+    /// The database file is damaged or is not a Latchkey database; it was left untouched.
+    #[error("The account database is damaged or is not a Latchkey database. It was left untouched; restore it from a backup.")]
+    StorageCorrupt,
+    /// The database was written by a newer Latchkey; it was left untouched.
+    #[error("The account database was made by a newer version of Latchkey. Update Latchkey to open it.")]
+    DatabaseTooNew,
+    /// Anything else. Details go to the log, never to the user.
+    #[error("Something went wrong. Please try again.")]
+    Internal,
+}
+
+impl AuthError {
+    /// The stable SCREAMING_SNAKE code the frontend branches on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::InvalidUsername(_) => "INVALID_USERNAME",
+            Self::InvalidPassword(_) => "INVALID_PASSWORD",
+            Self::WeakPassword(_) => "WEAK_PASSWORD",
+            Self::UsernameTaken => "USERNAME_TAKEN",
+            Self::InvalidCredentials => "INVALID_CREDENTIALS",
+            Self::TooManyAttempts { .. } => "TOO_MANY_ATTEMPTS",
+            Self::NotAuthenticated => "NOT_AUTHENTICATED",
+            Self::StorageUnavailable => "STORAGE_UNAVAILABLE",
+            Self::StorageFull => "STORAGE_FULL",
+            Self::StorageCorrupt => "STORAGE_CORRUPT",
+            Self::DatabaseTooNew => "DATABASE_TOO_NEW",
+            Self::Internal => "INTERNAL",
+        }
+    }
+}
+
+impl Serialize for AuthError {
+    /// `{ "code": "...", "message": "..." }`, plus `retryAfterSecs` for `TOO_MANY_ATTEMPTS`.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let retry = match self {
+            Self::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        };
+        let mut s = serializer.serialize_struct("AuthError", 2 + usize::from(retry.is_some()))?;
+        s.serialize_field("code", self.code())?;
+        s.serialize_field("message", &self.to_string())?;
+        if let Some(secs) = retry {
+            s.serialize_field("retryAfterSecs", &secs)?;
+        }
+        s.end()
+    }
+}
+
+/// Maps a SQLite failure to what the user can act on, logging the cause.
+///
+/// The cause is rusqlite's text (constraint names, result codes): it never holds bound
+/// parameter values, so no password, hash or token can reach the log this way.
+pub(crate) fn storage_error(err: rusqlite::Error) -> AuthError {
+    use rusqlite::ErrorCode as C;
+    let mapped = match err.sqlite_error_code() {
+        Some(C::DiskFull) => AuthError::StorageFull,
+        Some(C::NotADatabase | C::DatabaseCorrupt) => AuthError::StorageCorrupt,
+        Some(
+            C::ReadOnly
+            | C::CannotOpen
+            | C::PermissionDenied
+            | C::DatabaseBusy
+            | C::DatabaseLocked
+            | C::SystemIoFailure
+            | C::NoLargeFileSupport,
+        ) => AuthError::StorageUnavailable,
+        _ => AuthError::Internal,
+    };
+    log::warn!("storage error mapped to {}: {err}", mapped.code());
+    mapped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serializes_code_and_message() {
+        let json = serde_json::to_value(AuthError::InvalidCredentials).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"code": "INVALID_CREDENTIALS", "message": "Incorrect username or password."})
+        );
+    }
+
+    #[test]
+    fn too_many_attempts_carries_the_wait() {
+        let json = serde_json::to_value(AuthError::TooManyAttempts { retry_after_secs: 8 }).unwrap();
+        assert_eq!(json["code"], "TOO_MANY_ATTEMPTS");
+        assert_eq!(json["retryAfterSecs"], 8);
+        assert!(json["message"].as_str().unwrap().contains("8 seconds"));
+    }
+
+    #[test]
+    fn sqlite_codes_map_to_storage_codes() {
+        let err = |code| rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None);
+        assert_eq!(storage_error(err(rusqlite::ffi::SQLITE_FULL)), AuthError::StorageFull);
+        assert_eq!(storage_error(err(rusqlite::ffi::SQLITE_NOTADB)), AuthError::StorageCorrupt);
+        assert_eq!(storage_error(err(rusqlite::ffi::SQLITE_READONLY)), AuthError::StorageUnavailable);
+        assert_eq!(storage_error(rusqlite::Error::QueryReturnedNoRows), AuthError::Internal);
+    }
+}
