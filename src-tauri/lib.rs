@@ -1,9 +1,47 @@
 //! Latchkey: private local accounts on a shared computer, fully offline.
 //!
 //! `engine` is the account logic over SQLite and knows nothing of Tauri; `app` is the
-//! desktop shell (commands, keyring, window).
+//! desktop shell (commands, keyring, window, life cycle).
 
+pub mod app;
 pub mod engine;
 
-/// Starts the desktop app.
-pub fn run() {}
+pub use app::register;
+use app::service::AuthService;
+use tauri::{Manager, RunEvent, Runtime};
+
+/// The app's compiled configuration, assets and capabilities, for any runtime.
+pub fn context<R: Runtime>() -> tauri::Context<R> {
+    tauri::generate_context!()
+}
+
+/// Starts the desktop app and blocks until it exits.
+pub fn run() {
+    app::logging::init();
+    let builder = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
+        .setup(|app| {
+            app.manage(app::production_service(app)?);
+            Ok(())
+        });
+    let app = match register(builder).build(context()) {
+        Ok(app) => app,
+        Err(e) => {
+            log::error!("Latchkey could not start: {e}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|handle, event| {
+        if let RunEvent::Exit = event {
+            if let Some(service) = handle.try_state::<AuthService>() {
+                service.end_unkept_session();
+            }
+        }
+    });
+}

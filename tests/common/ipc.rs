@@ -1,0 +1,71 @@
+//! Driving the app's commands through Tauri's IPC with the mock runtime.
+#![allow(dead_code)]
+
+use latchkey::app::service::AuthService;
+use latchkey::app::vault::TokenVault;
+use latchkey::engine::Config;
+use serde_json::{json, Value};
+use std::path::Path;
+use std::sync::Arc;
+use tauri::test::{mock_builder, MockRuntime, INVOKE_KEY};
+use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
+
+/// One running app instance (mock runtime) over `dir`, keeping tokens in `vault`.
+pub struct TestApp {
+    pub app: App<MockRuntime>,
+    pub window: WebviewWindow<MockRuntime>,
+}
+
+impl TestApp {
+    pub fn start(dir: &Path, vault: Arc<dyn TokenVault>) -> Self {
+        Self::start_with(dir, vault, Config::default())
+    }
+
+    pub fn start_with(dir: &Path, vault: Arc<dyn TokenVault>, config: Config) -> Self {
+        let app = latchkey::register(mock_builder()).build(latchkey::context::<MockRuntime>()).expect("build app");
+        app.manage(AuthService::new(dir.to_path_buf(), config, vault));
+        let window = match app.get_webview_window("main") {
+            Some(w) => w,
+            None => WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("main window"),
+        };
+        Self { app, window }
+    }
+
+    /// Calls a command as the `main` window would; `Ok(payload)` or `Err(error payload)`.
+    pub fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        call_from(&self.window, cmd, args)
+    }
+
+    /// Simulates a normal quit (the exit handler's work).
+    pub fn quit(self) {
+        self.app.state::<AuthService>().end_unkept_session();
+    }
+}
+
+pub fn call_from(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    tauri::test::get_ipc_response(
+        window,
+        tauri::webview::InvokeRequest {
+            cmd: cmd.into(),
+            callback: tauri::ipc::CallbackFn(0),
+            error: tauri::ipc::CallbackFn(1),
+            url: "tauri://localhost".parse().expect("url"),
+            body: tauri::ipc::InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|body| body.deserialize::<Value>().expect("json payload"))
+}
+
+pub fn creds(username: &str, password: &str, remember: bool) -> Value {
+    json!({ "username": username, "password": password, "remember": remember })
+}
+
+/// The code of an error payload.
+pub fn err_code(result: Result<Value, Value>) -> String {
+    match result {
+        Ok(v) => panic!("expected an error, got {v}"),
+        Err(e) => e["code"].as_str().unwrap_or_else(|| panic!("error without a code: {e}")).to_owned(),
+    }
+}

@@ -1,0 +1,74 @@
+// The one place the UI talks to Rust. Every command resolves with its payload or rejects
+// with an ApiError { code, message, retryAfterSecs }; the UI branches on `code`.
+
+const tauri = window.__TAURI__;
+
+export class ApiError extends Error {
+  constructor(code, message, retryAfterSecs) {
+    super(message);
+    this.code = code;
+    this.retryAfterSecs = retryAfterSecs;
+  }
+}
+
+async function call(command, args) {
+  if (!tauri || !tauri.core) {
+    throw new ApiError('INTERNAL', 'Latchkey must be opened as an app.');
+  }
+  try {
+    return await tauri.core.invoke(command, args);
+  } catch (error) {
+    if (error && typeof error === 'object' && typeof error.code === 'string') {
+      throw new ApiError(error.code, String(error.message || ''), error.retryAfterSecs);
+    }
+    throw new ApiError('INTERNAL', 'Something went wrong. Please try again.');
+  }
+}
+
+export const api = {
+  signup: (username, password, remember) => call('signup', { username, password, remember }),
+  login: (username, password, remember) => call('login', { username, password, remember }),
+  profile: () => call('profile'),
+  logout: () => call('logout'),
+  session: () => call('session'),
+};
+
+// Plain words for each code. Rule errors keep the engine's message, which says what is allowed.
+export function messageFor(error) {
+  switch (error.code) {
+    case 'INVALID_CREDENTIALS':
+      return 'Incorrect username or password.';
+    case 'USERNAME_TAKEN':
+      return 'That username is already taken. Choose another one.';
+    case 'TOO_MANY_ATTEMPTS':
+      return waitMessage(error.retryAfterSecs);
+    case 'NOT_AUTHENTICATED':
+      return 'You are signed out. Please sign in again.';
+    case 'INVALID_USERNAME':
+    case 'INVALID_PASSWORD':
+    case 'WEAK_PASSWORD':
+    case 'STORAGE_UNAVAILABLE':
+    case 'STORAGE_FULL':
+    case 'STORAGE_CORRUPT':
+    case 'DATABASE_TOO_NEW':
+      return error.message;
+    default:
+      return 'Something went wrong. Please try again.';
+  }
+}
+
+export function waitMessage(seconds) {
+  const s = Math.max(1, Math.ceil(Number(seconds) || 1));
+  const wait = s >= 90 ? `${Math.ceil(s / 60)} minutes` : `${s} second${s === 1 ? '' : 's'}`;
+  return `Too many failed attempts. Try again in ${wait}.`;
+}
+
+// Notices passed between screens by a short code in the URL (never the text itself).
+export const NOTICES = {
+  keyring:
+    'Your system keyring could not be reached, so you are signed in for this session only. You will need to sign in again next time you open Latchkey.',
+};
+
+export function noticeCodeFor(text) {
+  return Object.keys(NOTICES).find((key) => NOTICES[key] === text) || '';
+}
