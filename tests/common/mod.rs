@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: fresh data folders and engines over them.
 #![allow(dead_code)]
 
+pub mod desktop;
 pub mod ipc;
 
 use latchkey::engine::{Accounts, Config, Password};
