@@ -1,0 +1,267 @@
+//! End-to-end: the real binary in its real webview, driven over WebDriver (tauri-driver in
+//! front of WebKitWebDriver) under a private Xvfb, with a private gnome-keyring. Each app
+//! launch gets its own tauri-driver on free ports, so it can have its own environment.
+//! Screenshots of each screen go to `target/e2e-screenshots/`.
+mod common;
+
+use common::desktop::{PrivateBus, PrivateDisplay};
+use common::*;
+use fantoccini::{Client, ClientBuilder, Locator};
+use latchkey::app::APP_IDENTIFIER;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn tauri_driver_path() -> PathBuf {
+    let cargo_home = std::env::var_os("CARGO_HOME").map_or_else(
+        || PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo"),
+        PathBuf::from,
+    );
+    let candidate = cargo_home.join("bin").join("tauri-driver");
+    if candidate.exists() {
+        return candidate;
+    }
+    PathBuf::from("tauri-driver")
+}
+
+fn screenshot_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap().join("e2e-screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Everything one scenario shares: the display, the keyring and a data folder.
+struct World {
+    display: PrivateDisplay,
+    bus: PrivateBus,
+}
+
+/// One running app under one tauri-driver.
+struct Launch {
+    client: Client,
+    driver: Child,
+}
+
+impl World {
+    async fn launch(&self, data: &Path, extra_env: &[(&str, &str)]) -> Launch {
+        let (port, native_port) = (free_port(), free_port());
+        let driver = Command::new(tauri_driver_path())
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("DISPLAY", &self.display.display)
+            .envs(self.bus.env())
+            .env("LATCHKEY_DATA_DIR", data)
+            .envs(extra_env.iter().copied())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tauri-driver (make deps installs it with cargo install tauri-driver)");
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert("tauri:options".into(), serde_json::json!({ "application": env!("CARGO_BIN_EXE_latchkey") }));
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let client = loop {
+            match ClientBuilder::native().capabilities(caps.clone()).connect(&url).await {
+                Ok(c) => break c,
+                Err(e) if Instant::now() < deadline => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => panic!("cannot start a WebDriver session: {e}"),
+            }
+        };
+        Launch { client, driver }
+    }
+}
+
+impl Launch {
+    /// Waits until the named page is shown and routed (its body no longer hidden).
+    async fn on_page(&self, page: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let url = self.client.current_url().await.map(|u| u.to_string()).unwrap_or_default();
+            let ready = self.client.find(Locator::Css("body:not(.routing)")).await.is_ok();
+            if url.ends_with(page) || url.contains(&format!("{page}?")) {
+                if ready {
+                    return;
+                }
+            }
+            assert!(Instant::now() < deadline, "expected {page}, still on {url}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    async fn fill(&self, css: &str, text: &str) {
+        let field = self.client.find(Locator::Css(css)).await.unwrap();
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+
+    async fn click(&self, css: &str) {
+        self.client.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
+    }
+
+    async fn text(&self, css: &str) -> String {
+        self.client.find(Locator::Css(css)).await.unwrap().text().await.unwrap()
+    }
+
+    /// Waits until an element shows non-empty text, and returns it.
+    async fn text_appears(&self, css: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                if el.is_displayed().await.unwrap_or(false) {
+                    let t = el.text().await.unwrap_or_default();
+                    if !t.is_empty() {
+                        return t;
+                    }
+                }
+            }
+            assert!(Instant::now() < deadline, "{css} never showed text");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Submits a credentials form on the current page.
+    async fn submit(&self, username: &str, password: &str, remember: bool) {
+        self.fill("#username", username).await;
+        self.fill("#password", password).await;
+        let checked = self.client.find(Locator::Css("#remember")).await.unwrap().prop("checked").await.unwrap();
+        if (checked.as_deref() == Some("true")) != remember {
+            self.click("#remember").await;
+        }
+        self.click("button[type=submit]").await;
+    }
+
+    async fn screenshot(&self, name: &str) {
+        // Let the last DOM change be painted before capturing it.
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let png = self.client.screenshot().await.unwrap();
+        std::fs::write(screenshot_dir().join(format!("{name}.png")), png).unwrap();
+    }
+
+    async fn quit(mut self) {
+        let _ = self.client.close().await;
+        let _ = Command::new("kill").arg("-TERM").arg(self.driver.id().to_string()).status();
+        let _ = self.driver.wait();
+        // The app and WebKitWebDriver go with the session; give them a moment to release.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+
+    async fn sign_up(&self, username: &str, password: &str, remember: bool) {
+        self.on_page("login.html").await;
+        self.click("a[href='signup.html']").await;
+        self.on_page("signup.html").await;
+        self.submit(username, password, remember).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_signs_up_signs_in_and_out_in_the_real_window() {
+    let world = World { display: PrivateDisplay::start(), bus: PrivateBus::with_secret_service() };
+    let data = temp_dir();
+
+    // Sign up "Alice", kept signed in: the profile shows her name and id.
+    let app = world.launch(data.path(), &[]).await;
+    app.on_page("login.html").await;
+    app.click("a[href='signup.html']").await;
+    app.on_page("signup.html").await;
+    app.fill("#username", "Alice").await;
+    app.fill("#password", GOOD_PW).await;
+    app.screenshot("signup").await;
+    app.click("#remember").await;
+    app.click("button[type=submit]").await;
+    app.on_page("profile.html").await;
+    assert_eq!(app.text_appears("#profile-username").await, "Alice");
+    let alice_id = app.text("#profile-user-id").await;
+    assert!(alice_id.len() >= 15, "{alice_id}");
+    assert!(!app.text("#profile-created").await.is_empty());
+    app.screenshot("profile").await;
+    assert!(world.bus.lookup(APP_IDENTIFIER, "session").is_some(), "token in the keyring");
+    app.quit().await;
+
+    // Relaunch: still signed in, from the keyring.
+    let app = world.launch(data.path(), &[]).await;
+    app.on_page("profile.html").await;
+    assert_eq!(app.text_appears("#profile-username").await, "Alice");
+
+    // Sign out: sign-in screen; the keyring item is gone; a relaunch stays signed out.
+    app.click("#logout").await;
+    app.on_page("login.html").await;
+    assert_eq!(world.bus.lookup(APP_IDENTIFIER, "session"), None);
+    app.quit().await;
+    let app = world.launch(data.path(), &[]).await;
+    app.on_page("login.html").await;
+
+    // Wrong password: the generic message; the username is kept, the password cleared.
+    app.submit("alice", "not-her-password", false).await;
+    assert_eq!(app.text_appears("#error").await, "Incorrect username or password.");
+    let kept = app.client.find(Locator::Css("#username")).await.unwrap().prop("value").await.unwrap();
+    assert_eq!(kept.as_deref(), Some("alice"));
+    let cleared = app.client.find(Locator::Css("#password")).await.unwrap().prop("value").await.unwrap();
+    assert_eq!(cleared.as_deref(), Some(""));
+    app.screenshot("signin-error").await;
+
+    // Sign in as "ALICE": her profile.
+    app.submit("ALICE", GOOD_PW, false).await;
+    app.on_page("profile.html").await;
+    assert_eq!(app.text_appears("#profile-username").await, "Alice");
+    assert_eq!(app.text("#profile-user-id").await, alice_id);
+    app.click("#logout").await;
+    app.on_page("login.html").await;
+
+    // A duplicate sign-up is refused in plain words.
+    app.sign_up("alice", GOOD_PW, false).await;
+    assert!(app.text_appears("#error").await.contains("already taken"));
+
+    // Markup as a username is refused and never becomes markup.
+    app.fill("#username", "<img src=x onerror=alert(1)>").await;
+    app.fill("#password", GOOD_PW).await;
+    app.click("button[type=submit]").await;
+    assert!(app.text_appears("#error").await.contains("4 to 31"));
+    assert!(app.client.find(Locator::Css("img[src='x']")).await.is_err());
+
+    // A second person signs up; each sees only their own profile. ("bob" itself is one
+    // character short of the 4-character minimum, and is told so.)
+    app.fill("#username", "bob").await;
+    app.fill("#password", "another-Good-pw-7").await;
+    app.click("button[type=submit]").await;
+    assert!(app.text_appears("#error").await.contains("4 to 31"));
+    app.fill("#username", "bobby").await;
+    app.fill("#password", "another-Good-pw-7").await;
+    app.click("button[type=submit]").await;
+    app.on_page("profile.html").await;
+    assert_eq!(app.text_appears("#profile-username").await, "bobby");
+    assert_ne!(app.text("#profile-user-id").await, alice_id);
+    app.click("#logout").await;
+    app.on_page("login.html").await;
+    app.submit("alice", GOOD_PW, false).await;
+    app.on_page("profile.html").await;
+    assert_eq!(app.text_appears("#profile-username").await, "Alice");
+    assert_eq!(app.text("#profile-user-id").await, alice_id);
+
+    // "Keep me signed in" unchecked: the relaunch asks to sign in.
+    app.quit().await;
+    let app = world.launch(data.path(), &[]).await;
+    app.on_page("login.html").await;
+    assert_eq!(world.bus.lookup(APP_IDENTIFIER, "session"), None);
+    app.quit().await;
+
+    // Sessions made to expire: the relaunch lands on sign-in and the keyring item is gone.
+    let short = [("LATCHKEY_SESSION_ACTIVE_SECS", "1"), ("LATCHKEY_SESSION_IDLE_SECS", "1")];
+    let fresh = temp_dir();
+    let app = world.launch(fresh.path(), &short).await;
+    app.sign_up("Brief", GOOD_PW, true).await;
+    app.on_page("profile.html").await;
+    assert!(world.bus.lookup(APP_IDENTIFIER, "session").is_some());
+    app.quit().await;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let app = world.launch(fresh.path(), &short).await;
+    app.on_page("login.html").await;
+    assert_eq!(world.bus.lookup(APP_IDENTIFIER, "session"), None);
+    app.quit().await;
+}
