@@ -5,9 +5,10 @@ fn main() {
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .capabilities_path_pattern("src-tauri/capabilities/**/*")
-            .app_manifest(tauri_build::AppManifest::new().commands(&[
-                "signup", "login", "profile", "logout", "session",
-            ])),
+            .app_manifest(
+                tauri_build::AppManifest::new()
+                    .commands(&["signup", "login", "profile", "logout", "session"]),
+            ),
     )
     .expect("failed to run tauri-build");
 }

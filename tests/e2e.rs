@@ -13,7 +13,11 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn tauri_driver_path() -> PathBuf {
@@ -29,7 +33,10 @@ fn tauri_driver_path() -> PathBuf {
 }
 
 fn screenshot_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap().join("e2e-screenshots");
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap()
+        .join("e2e-screenshots");
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
@@ -50,7 +57,12 @@ impl World {
     async fn launch(&self, data: &Path, extra_env: &[(&str, &str)]) -> Launch {
         let (port, native_port) = (free_port(), free_port());
         let driver = Command::new(tauri_driver_path())
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
             .env("DISPLAY", &self.display.display)
             .envs(self.bus.env())
             .env("LATCHKEY_DATA_DIR", data)
@@ -61,11 +73,18 @@ impl World {
             .expect("tauri-driver (make deps installs it with cargo install tauri-driver)");
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), "wry".into());
-        caps.insert("tauri:options".into(), serde_json::json!({ "application": env!("CARGO_BIN_EXE_latchkey") }));
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": env!("CARGO_BIN_EXE_latchkey") }),
+        );
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(30);
         let client = loop {
-            match ClientBuilder::native().capabilities(caps.clone()).connect(&url).await {
+            match ClientBuilder::native()
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
                 Ok(c) => break c,
                 Err(e) if Instant::now() < deadline => {
                     let _ = e;
@@ -83,12 +102,19 @@ impl Launch {
     async fn on_page(&self, page: &str) {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            let url = self.client.current_url().await.map(|u| u.to_string()).unwrap_or_default();
-            let ready = self.client.find(Locator::Css("body:not(.routing)")).await.is_ok();
-            if url.ends_with(page) || url.contains(&format!("{page}?")) {
-                if ready {
-                    return;
-                }
+            let url = self
+                .client
+                .current_url()
+                .await
+                .map(|u| u.to_string())
+                .unwrap_or_default();
+            let ready = self
+                .client
+                .find(Locator::Css("body:not(.routing)"))
+                .await
+                .is_ok();
+            if (url.ends_with(page) || url.contains(&format!("{page}?"))) && ready {
+                return;
             }
             assert!(Instant::now() < deadline, "expected {page}, still on {url}");
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -102,11 +128,23 @@ impl Launch {
     }
 
     async fn click(&self, css: &str) {
-        self.client.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
     }
 
     async fn text(&self, css: &str) -> String {
-        self.client.find(Locator::Css(css)).await.unwrap().text().await.unwrap()
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
     }
 
     /// Waits until an element shows non-empty text, and returns it.
@@ -130,7 +168,14 @@ impl Launch {
     async fn submit(&self, username: &str, password: &str, remember: bool) {
         self.fill("#username", username).await;
         self.fill("#password", password).await;
-        let checked = self.client.find(Locator::Css("#remember")).await.unwrap().prop("checked").await.unwrap();
+        let checked = self
+            .client
+            .find(Locator::Css("#remember"))
+            .await
+            .unwrap()
+            .prop("checked")
+            .await
+            .unwrap();
         if (checked.as_deref() == Some("true")) != remember {
             self.click("#remember").await;
         }
@@ -146,7 +191,10 @@ impl Launch {
 
     async fn quit(mut self) {
         let _ = self.client.close().await;
-        let _ = Command::new("kill").arg("-TERM").arg(self.driver.id().to_string()).status();
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.driver.id().to_string())
+            .status();
         let _ = self.driver.wait();
         // The app and WebKitWebDriver go with the session; give them a moment to release.
         tokio::time::sleep(Duration::from_millis(300)).await;
@@ -162,7 +210,10 @@ impl Launch {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_person_signs_up_signs_in_and_out_in_the_real_window() {
-    let world = World { display: PrivateDisplay::start(), bus: PrivateBus::with_secret_service() };
+    let world = World {
+        display: PrivateDisplay::start(),
+        bus: PrivateBus::with_secret_service(),
+    };
     let data = temp_dir();
 
     // Sign up "Alice", kept signed in: the profile shows her name and id.
@@ -181,7 +232,10 @@ async fn a_person_signs_up_signs_in_and_out_in_the_real_window() {
     assert!(alice_id.len() >= 15, "{alice_id}");
     assert!(!app.text("#profile-created").await.is_empty());
     app.screenshot("profile").await;
-    assert!(world.bus.lookup(APP_IDENTIFIER, "session").is_some(), "token in the keyring");
+    assert!(
+        world.bus.lookup(APP_IDENTIFIER, "session").is_some(),
+        "token in the keyring"
+    );
     app.quit().await;
 
     // Relaunch: still signed in, from the keyring.
@@ -199,10 +253,27 @@ async fn a_person_signs_up_signs_in_and_out_in_the_real_window() {
 
     // Wrong password: the generic message; the username is kept, the password cleared.
     app.submit("alice", "not-her-password", false).await;
-    assert_eq!(app.text_appears("#error").await, "Incorrect username or password.");
-    let kept = app.client.find(Locator::Css("#username")).await.unwrap().prop("value").await.unwrap();
+    assert_eq!(
+        app.text_appears("#error").await,
+        "Incorrect username or password."
+    );
+    let kept = app
+        .client
+        .find(Locator::Css("#username"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
     assert_eq!(kept.as_deref(), Some("alice"));
-    let cleared = app.client.find(Locator::Css("#password")).await.unwrap().prop("value").await.unwrap();
+    let cleared = app
+        .client
+        .find(Locator::Css("#password"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
     assert_eq!(cleared.as_deref(), Some(""));
     app.screenshot("signin-error").await;
 
@@ -252,7 +323,10 @@ async fn a_person_signs_up_signs_in_and_out_in_the_real_window() {
     app.quit().await;
 
     // Sessions made to expire: the relaunch lands on sign-in and the keyring item is gone.
-    let short = [("LATCHKEY_SESSION_ACTIVE_SECS", "1"), ("LATCHKEY_SESSION_IDLE_SECS", "1")];
+    let short = [
+        ("LATCHKEY_SESSION_ACTIVE_SECS", "1"),
+        ("LATCHKEY_SESSION_IDLE_SECS", "1"),
+    ];
     let fresh = temp_dir();
     let app = world.launch(fresh.path(), &short).await;
     app.sign_up("Brief", GOOD_PW, true).await;

@@ -8,7 +8,14 @@ use std::path::Path;
 
 /// Cheap hashing: these tests are about the database, not argon2's cost.
 fn cheap_config() -> Config {
-    Config { hash: HashParams { m_kib: 256, t: 1, p: 1 }, ..Default::default() }
+    Config {
+        hash: HashParams {
+            m_kib: 256,
+            t: 1,
+            p: 1,
+        },
+        ..Default::default()
+    }
 }
 
 struct Tally {
@@ -19,7 +26,10 @@ struct Tally {
 /// Signs up `signups` users named `<tag>-<i>` and fails `failures` logins on the shared
 /// name "victim", asserting that every answer is a domain answer, never a storage error.
 fn hammer(a: &Accounts, tag: &str, signups: usize, failures: usize) -> Tally {
-    let mut tally = Tally { created: Vec::new(), invalid_answers: 0 };
+    let mut tally = Tally {
+        created: Vec::new(),
+        invalid_answers: 0,
+    };
     for i in 0..signups.max(failures) {
         if i < signups {
             let name = format!("{tag}-{i}");
@@ -33,7 +43,10 @@ fn hammer(a: &Accounts, tag: &str, signups: usize, failures: usize) -> Tally {
             match a.verify_credentials("victim", &pw("wrong-password"), now) {
                 Err(e) if e.code() == "INVALID_CREDENTIALS" => tally.invalid_answers += 1,
                 Err(e) if e.code() == "TOO_MANY_ATTEMPTS" => {}
-                other => panic!("unexpected answer to a failed login: {:?}", other.map_err(|e| e.code())),
+                other => panic!(
+                    "unexpected answer to a failed login: {:?}",
+                    other.map_err(|e| e.code())
+                ),
             }
         }
     }
@@ -43,7 +56,10 @@ fn hammer(a: &Accounts, tag: &str, signups: usize, failures: usize) -> Tally {
 #[test]
 fn two_threads_with_their_own_connections() {
     let dir = temp_dir();
-    Accounts::open(dir.path(), cheap_config()).unwrap().create_user("victim", &pw(GOOD_PW), T0).unwrap();
+    Accounts::open(dir.path(), cheap_config())
+        .unwrap()
+        .create_user("victim", &pw(GOOD_PW), T0)
+        .unwrap();
     let tallies: Vec<Tally> = std::thread::scope(|s| {
         let handles: Vec<_> = ["left", "right"]
             .map(|tag| {
@@ -64,7 +80,10 @@ fn two_threads_sharing_one_engine() {
     a.create_user("victim", &pw(GOOD_PW), T0).unwrap();
     let tallies: Vec<Tally> = std::thread::scope(|s| {
         let a = &a;
-        let handles: Vec<_> = ["one", "two"].map(|tag| s.spawn(move || hammer(a, tag, 30, 60))).into_iter().collect();
+        let handles: Vec<_> = ["one", "two"]
+            .map(|tag| s.spawn(move || hammer(a, tag, 30, 60)))
+            .into_iter()
+            .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
     check_without_integrity(dir.path(), &tallies);
@@ -72,17 +91,34 @@ fn two_threads_sharing_one_engine() {
 
 fn check_without_integrity(dir: &Path, tallies: &[Tally]) {
     let created: usize = tallies.iter().map(|t| t.created.len()).sum();
-    assert_eq!(count(dir, r#"SELECT count(*) FROM "user""#), i64::try_from(created).unwrap() + 1);
-    assert_eq!(count(dir, r#"SELECT count(*) FROM "key""#), i64::try_from(created).unwrap() + 1);
+    assert_eq!(
+        count(dir, r#"SELECT count(*) FROM "user""#),
+        i64::try_from(created).unwrap() + 1
+    );
+    assert_eq!(
+        count(dir, r#"SELECT count(*) FROM "key""#),
+        i64::try_from(created).unwrap() + 1
+    );
     let a = Accounts::open(dir, cheap_config()).unwrap();
     for name in tallies.iter().flat_map(|t| &t.created) {
-        assert!(a.verify_credentials(name, &pw(GOOD_PW), T0).is_ok(), "{name} was lost");
+        assert!(
+            a.verify_credentials(name, &pw(GOOD_PW), T0).is_ok(),
+            "{name} was lost"
+        );
     }
     let invalid: i64 = tallies.iter().map(|t| t.invalid_answers).sum();
     assert!(invalid > 0);
-    assert_eq!(count(dir, "SELECT failures FROM login_attempt WHERE key_id = 'username:victim'"), invalid);
+    assert_eq!(
+        count(
+            dir,
+            "SELECT failures FROM login_attempt WHERE key_id = 'username:victim'"
+        ),
+        invalid
+    );
     let conn = rusqlite::Connection::open(dir.join("latchkey.db")).unwrap();
-    let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(integrity, "ok");
 }
 
@@ -90,24 +126,40 @@ fn check_without_integrity(dir: &Path, tallies: &[Tally]) {
 #[test]
 #[ignore = "child-process entry point for two_processes_on_one_file"]
 fn child_hammer() {
-    let (Ok(dir), Ok(tag)) = (std::env::var("LATCHKEY_CHILD_DIR"), std::env::var("LATCHKEY_CHILD_TAG")) else {
+    let (Ok(dir), Ok(tag)) = (
+        std::env::var("LATCHKEY_CHILD_DIR"),
+        std::env::var("LATCHKEY_CHILD_TAG"),
+    ) else {
         return;
     };
     let a = Accounts::open(Path::new(&dir), cheap_config()).unwrap();
     let tally = hammer(&a, &tag, 25, 50);
-    println!("\nRESULT {} {}", tally.invalid_answers, tally.created.join(","));
+    println!(
+        "\nRESULT {} {}",
+        tally.invalid_answers,
+        tally.created.join(",")
+    );
 }
 
 #[test]
 fn two_processes_on_one_file() {
     let dir = temp_dir();
-    Accounts::open(dir.path(), cheap_config()).unwrap().create_user("victim", &pw(GOOD_PW), T0).unwrap();
+    Accounts::open(dir.path(), cheap_config())
+        .unwrap()
+        .create_user("victim", &pw(GOOD_PW), T0)
+        .unwrap();
     let exe = std::env::current_exe().unwrap();
     let children: Vec<_> = ["proc-a", "proc-b"]
         .iter()
         .map(|tag| {
             std::process::Command::new(&exe)
-                .args(["child_hammer", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+                .args([
+                    "child_hammer",
+                    "--exact",
+                    "--ignored",
+                    "--nocapture",
+                    "--test-threads=1",
+                ])
                 .env("LATCHKEY_CHILD_DIR", dir.path())
                 .env("LATCHKEY_CHILD_TAG", tag)
                 .stdout(std::process::Stdio::piped())
@@ -121,12 +173,23 @@ fn two_processes_on_one_file() {
         .map(|child| {
             let out = child.wait_with_output().unwrap();
             let stdout = String::from_utf8_lossy(&out.stdout);
-            assert!(out.status.success(), "child failed: {stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-            let line = stdout.lines().find_map(|l| l.split_once("RESULT ").map(|(_, r)| r)).expect("child result line");
+            assert!(
+                out.status.success(),
+                "child failed: {stdout}\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let line = stdout
+                .lines()
+                .find_map(|l| l.split_once("RESULT ").map(|(_, r)| r))
+                .expect("child result line");
             let (invalid, names) = line.split_once(' ').unwrap_or((line, ""));
             Tally {
                 invalid_answers: invalid.parse().unwrap(),
-                created: names.split(',').filter(|n| !n.is_empty()).map(String::from).collect(),
+                created: names
+                    .split(',')
+                    .filter(|n| !n.is_empty())
+                    .map(String::from)
+                    .collect(),
             }
         })
         .collect();

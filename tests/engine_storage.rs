@@ -49,9 +49,15 @@ fn migrating_twice_changes_nothing() {
     let conn = rusqlite::Connection::open(dir.path().join("latchkey.db")).unwrap();
     migrations::migrate(&conn).unwrap();
     migrations::migrate(&conn).unwrap();
-    assert_eq!(count(dir.path(), "PRAGMA user_version"), migrations::latest_version());
+    assert_eq!(
+        count(dir.path(), "PRAGMA user_version"),
+        migrations::latest_version()
+    );
     drop(conn);
-    assert_eq!(std::fs::read(dir.path().join("latchkey.db")).unwrap(), before);
+    assert_eq!(
+        std::fs::read(dir.path().join("latchkey.db")).unwrap(),
+        before
+    );
 }
 
 #[test]
@@ -61,12 +67,24 @@ fn a_first_version_database_opens_and_upgrades_in_place() {
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
         migrations::migrate_to(&conn, 1).unwrap();
-        assert_eq!(conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)).unwrap(), 1);
+        assert_eq!(
+            conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
+                .unwrap(),
+            1
+        );
         // A version-1 app wrote this account and session.
         let hasher = latchkey::engine::hashing::PasswordHasher::new(Default::default()).unwrap();
         let phc = hasher.hash(GOOD_PW).unwrap();
-        conn.execute(r#"INSERT INTO "user" VALUES ('olduser00000001', 'OldTimer', ?1, NULL)"#, [T0]).unwrap();
-        conn.execute(r#"INSERT INTO "key" VALUES ('username:oldtimer', 'olduser00000001', ?1)"#, [phc]).unwrap();
+        conn.execute(
+            r#"INSERT INTO "user" VALUES ('olduser00000001', 'OldTimer', ?1, NULL)"#,
+            [T0],
+        )
+        .unwrap();
+        conn.execute(
+            r#"INSERT INTO "key" VALUES ('username:oldtimer', 'olduser00000001', ?1)"#,
+            [phc],
+        )
+        .unwrap();
         let token = latchkey::engine::SessionToken::new("A".repeat(42) + "B");
         let id = latchkey::engine::sessions::session_id(&token);
         conn.execute(
@@ -76,11 +94,20 @@ fn a_first_version_database_opens_and_upgrades_in_place() {
         .unwrap();
     }
     let a = reopen(dir.path());
-    assert_eq!(count(dir.path(), "PRAGMA user_version"), migrations::latest_version());
-    assert_eq!(a.verify_credentials("oldtimer", &pw(GOOD_PW), T0).unwrap(), "olduser00000001");
+    assert_eq!(
+        count(dir.path(), "PRAGMA user_version"),
+        migrations::latest_version()
+    );
+    assert_eq!(
+        a.verify_credentials("oldtimer", &pw(GOOD_PW), T0).unwrap(),
+        "olduser00000001"
+    );
     let token = latchkey::engine::SessionToken::new("A".repeat(42) + "B");
     let session = a.validate_session(&token, T0 + SECOND).unwrap().unwrap();
-    assert!(session.remember, "sessions from before 'keep me signed in' stay kept");
+    assert!(
+        session.remember,
+        "sessions from before 'keep me signed in' stay kept"
+    );
 }
 
 #[test]
@@ -91,8 +118,10 @@ fn a_newer_database_is_refused_and_left_untouched() {
     let path = dir.path().join("latchkey.db");
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.pragma_update(None, "user_version", migrations::latest_version() + 1).unwrap();
-        conn.pragma_update(None, "wal_checkpoint", "TRUNCATE").unwrap();
+        conn.pragma_update(None, "user_version", migrations::latest_version() + 1)
+            .unwrap();
+        conn.pragma_update(None, "wal_checkpoint", "TRUNCATE")
+            .unwrap();
     }
     let before = std::fs::read(&path).unwrap();
     let err = Accounts::open(dir.path(), Config::default()).unwrap_err();
@@ -105,7 +134,9 @@ fn a_newer_database_is_refused_and_left_untouched() {
 fn garbage_file_is_refused_and_left_untouched() {
     let dir = temp_dir();
     let path = dir.path().join("latchkey.db");
-    let garbage: Vec<u8> = (0..8192u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let garbage: Vec<u8> = (0..8192u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
     std::fs::write(&path, &garbage).unwrap();
     let err = Accounts::open(dir.path(), Config::default()).unwrap_err();
     assert_eq!(err.code(), "STORAGE_CORRUPT");
@@ -119,14 +150,24 @@ fn database_and_wal_bytes_never_hold_a_password_or_token() {
     let user = a.create_user("sentinel", &pw(password), T0).unwrap();
     let signed_in = a.sign_in("sentinel", &pw(password), true, T0).unwrap();
     let (_, token2) = a.create_session(&user.id, false, T0).unwrap();
-    a.change_password(&user.id, &pw(password), &pw("Second-Canary-2207"), None, T0).unwrap();
+    a.change_password(&user.id, &pw(password), &pw("Second-Canary-2207"), None, T0)
+        .unwrap();
     let mut haystack = Vec::new();
     for f in ["latchkey.db", "latchkey.db-wal"] {
         haystack.extend(std::fs::read(dir.path().join(f)).unwrap());
     }
-    let contains = |needle: &str| haystack.windows(needle.len()).any(|w| w == needle.as_bytes());
+    let contains = |needle: &str| {
+        haystack
+            .windows(needle.len())
+            .any(|w| w == needle.as_bytes())
+    };
     assert!(contains("sentinel"), "sanity: the username is in the file");
-    for secret in [password, "Second-Canary-2207", signed_in.token.expose(), token2.expose()] {
+    for secret in [
+        password,
+        "Second-Canary-2207",
+        signed_in.token.expose(),
+        token2.expose(),
+    ] {
         assert!(!contains(secret), "a secret reached the database files");
     }
 }

@@ -26,17 +26,32 @@ fn token_round_trip_through_gnome_keyring_and_faults() {
     let dir = temp_dir();
     let app = TestApp::start(dir.path(), real_vault());
     let signed = app.call("signup", creds("Alice", GOOD_PW, true)).unwrap();
-    assert_eq!(signed["notice"], json!(null), "the real keyring accepted the token");
-    let stored = bus.lookup(APP_IDENTIFIER, "session").expect("item in the Secret Service");
+    assert_eq!(
+        signed["notice"],
+        json!(null),
+        "the real keyring accepted the token"
+    );
+    let stored = bus
+        .lookup(APP_IDENTIFIER, "session")
+        .expect("item in the Secret Service");
     assert_eq!(stored.len(), 43);
     let id = session_id(&SessionToken::new(stored.clone()));
-    assert_eq!(count(dir.path(), &format!(r#"SELECT count(*) FROM "session" WHERE id = '{id}'"#)), 1);
+    assert_eq!(
+        count(
+            dir.path(),
+            &format!(r#"SELECT count(*) FROM "session" WHERE id = '{id}'"#)
+        ),
+        1
+    );
     assert!(!signed.to_string().contains(&stored));
     app.quit();
 
     // A restart reads it back from the keyring: still signed in.
     let again = TestApp::start(dir.path(), real_vault());
-    assert_eq!(again.call("session", json!({})).unwrap()["profile"]["username"], "Alice");
+    assert_eq!(
+        again.call("session", json!({})).unwrap()["profile"]["username"],
+        "Alice"
+    );
 
     // Sign out: the item is gone.
     again.call("logout", json!({})).unwrap();
@@ -46,7 +61,10 @@ fn token_round_trip_through_gnome_keyring_and_faults() {
     // Replaced with garbage behind the app's back: signed out, and the garbage removed.
     bus.store(APP_IDENTIFIER, "session", "not-a-token\u{7f}");
     let after_garbage = TestApp::start(dir.path(), real_vault());
-    assert_eq!(after_garbage.call("session", json!({})).unwrap()["signedIn"], false);
+    assert_eq!(
+        after_garbage.call("session", json!({})).unwrap()["signedIn"],
+        false
+    );
     assert_eq!(bus.lookup(APP_IDENTIFIER, "session"), None);
     drop(after_garbage);
 
@@ -63,19 +81,35 @@ fn token_round_trip_through_gnome_keyring_and_faults() {
     let vault = real_vault();
     assert!(vault.load().is_err());
     let offline = TestApp::start(dir.path(), vault);
-    let signed = offline.call("login", creds("alice", GOOD_PW, true)).unwrap();
-    assert!(signed["notice"].as_str().unwrap().contains("sign in again next time"));
-    assert_eq!(offline.call("profile", json!({})).unwrap()["username"], "Alice");
+    let signed = offline
+        .call("login", creds("alice", GOOD_PW, true))
+        .unwrap();
+    assert!(signed["notice"]
+        .as_str()
+        .unwrap()
+        .contains("sign in again next time"));
+    assert_eq!(
+        offline.call("profile", json!({})).unwrap()["username"],
+        "Alice"
+    );
     drop(offline);
 
     // No D-Bus at all: the same.
-    std::env::set_var("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/latchkey-test-bus");
+    std::env::set_var(
+        "DBUS_SESSION_BUS_ADDRESS",
+        "unix:path=/nonexistent/latchkey-test-bus",
+    );
     let nobus = TestApp::start(dir.path(), real_vault());
     let signed = nobus.call("login", creds("alice", GOOD_PW, true)).unwrap();
     assert!(signed["notice"].is_string());
-    let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let files: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert!(
-        files.iter().all(|f| f.to_string_lossy().starts_with("latchkey.db")),
+        files
+            .iter()
+            .all(|f| f.to_string_lossy().starts_with("latchkey.db")),
         "nothing but the database in the data folder: {files:?}"
     );
 }

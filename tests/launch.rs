@@ -22,7 +22,9 @@ fn the_real_binary_opens_its_window() {
     let mut found = false;
     while Instant::now() < deadline {
         // The window, then the page's first command opening the database.
-        if display.window_names().contains("\"Latchkey\"") && data.path().join("latchkey.db").exists() {
+        if display.window_names().contains("\"Latchkey\"")
+            && data.path().join("latchkey.db").exists()
+        {
             found = true;
             break;
         }

@@ -16,7 +16,9 @@ pub async fn signup(
     password: Password,
     remember: Option<bool>,
 ) -> Result<SignedInView, AuthError> {
-    service.signup(username, password, remember.unwrap_or(false)).await
+    service
+        .signup(username, password, remember.unwrap_or(false))
+        .await
 }
 
 /// Signs in.
@@ -31,7 +33,9 @@ pub async fn login(
     password: Password,
     remember: Option<bool>,
 ) -> Result<SignedInView, AuthError> {
-    service.login(username, password, remember.unwrap_or(false)).await
+    service
+        .login(username, password, remember.unwrap_or(false))
+        .await
 }
 
 /// The signed-in person's profile.

@@ -28,7 +28,9 @@ impl Log for StderrLogger {
 pub fn level_from_env() -> LevelFilter {
     match std::env::var("LATCHKEY_LOG").ok().as_deref().map(str::trim) {
         Some(v) if v.eq_ignore_ascii_case("off") => LevelFilter::Off,
-        Some(v) => v.parse::<Level>().map_or(LevelFilter::Info, |l| l.to_level_filter()),
+        Some(v) => v
+            .parse::<Level>()
+            .map_or(LevelFilter::Info, |l| l.to_level_filter()),
         None => LevelFilter::Info,
     }
 }

@@ -44,5 +44,9 @@ pub fn data_dir<R: Runtime, M: Manager<R>>(manager: &M) -> tauri::Result<PathBuf
 /// When the OS has no app-data folder for this user.
 pub fn production_service<R: Runtime, M: Manager<R>>(manager: &M) -> tauri::Result<AuthService> {
     let dir = data_dir(manager)?;
-    Ok(AuthService::new(dir, Config::from_env(), Arc::new(KeyringVault::new(APP_IDENTIFIER))))
+    Ok(AuthService::new(
+        dir,
+        Config::from_env(),
+        Arc::new(KeyringVault::new(APP_IDENTIFIER)),
+    ))
 }

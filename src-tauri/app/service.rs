@@ -31,7 +31,12 @@ pub struct Profile {
 
 impl From<User> for Profile {
     fn from(u: User) -> Self {
-        Self { user_id: u.id, username: u.username, created_at: u.created_at, last_login_at: u.last_login_at }
+        Self {
+            user_id: u.id,
+            username: u.username,
+            created_at: u.created_at,
+            last_login_at: u.last_login_at,
+        }
     }
 }
 
@@ -74,7 +79,9 @@ pub struct AuthService {
 }
 
 /// Runs blocking work (SQLite, argon2, keyring) off the async threads.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, AuthError> {
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AuthError> {
     tauri::async_runtime::spawn_blocking(f).await.map_err(|e| {
         log::error!("blocking task failed: {e}");
         AuthError::Internal
@@ -114,11 +121,18 @@ impl AuthService {
     }
 
     fn set_current(&self, current: Option<Current>) -> Option<Current> {
-        std::mem::replace(&mut *self.current.lock().unwrap_or_else(|e| e.into_inner()), current)
+        std::mem::replace(
+            &mut *self.current.lock().unwrap_or_else(|e| e.into_inner()),
+            current,
+        )
     }
 
     fn current_token(&self) -> Option<SessionToken> {
-        self.current.lock().unwrap_or_else(|e| e.into_inner()).as_ref().map(|c| c.token.clone())
+        self.current
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .map(|c| c.token.clone())
     }
 
     /// Forgets the current session if it is still the one with `token`.
@@ -137,30 +151,55 @@ impl AuthService {
     ///
     /// # Errors
     /// The engine's codes for sign-up.
-    pub async fn signup(&self, username: String, password: Password, remember: bool) -> Result<SignedInView, AuthError> {
+    pub async fn signup(
+        &self,
+        username: String,
+        password: Password,
+        remember: bool,
+    ) -> Result<SignedInView, AuthError> {
         self.ensure_restored().await?;
         let accounts = self.accounts().await?;
-        let signed = blocking(move || accounts.sign_up(&username, &password, remember, now_ms())).await??;
+        let signed =
+            blocking(move || accounts.sign_up(&username, &password, remember, now_ms())).await??;
         let notice = self.adopt(signed.token, remember).await?;
-        Ok(SignedInView { profile: signed.user.into(), notice })
+        Ok(SignedInView {
+            profile: signed.user.into(),
+            notice,
+        })
     }
 
     /// Signs in with a username and password.
     ///
     /// # Errors
     /// The engine's codes for sign-in.
-    pub async fn login(&self, username: String, password: Password, remember: bool) -> Result<SignedInView, AuthError> {
+    pub async fn login(
+        &self,
+        username: String,
+        password: Password,
+        remember: bool,
+    ) -> Result<SignedInView, AuthError> {
         self.ensure_restored().await?;
         let accounts = self.accounts().await?;
-        let signed = blocking(move || accounts.sign_in(&username, &password, remember, now_ms())).await??;
+        let signed =
+            blocking(move || accounts.sign_in(&username, &password, remember, now_ms())).await??;
         let notice = self.adopt(signed.token, remember).await?;
-        Ok(SignedInView { profile: signed.user.into(), notice })
+        Ok(SignedInView {
+            profile: signed.user.into(),
+            notice,
+        })
     }
 
     /// Makes a new session current: ends the one it replaces and stores the token in the
     /// vault. A vault failure keeps the person signed in for this run, with a notice.
-    async fn adopt(&self, token: SessionToken, remember: bool) -> Result<Option<&'static str>, AuthError> {
-        let previous = self.set_current(Some(Current { token: token.clone(), remember }));
+    async fn adopt(
+        &self,
+        token: SessionToken,
+        remember: bool,
+    ) -> Result<Option<&'static str>, AuthError> {
+        let previous = self.set_current(Some(Current {
+            token: token.clone(),
+            remember,
+        }));
         if let Some(previous) = previous {
             let accounts = self.accounts().await?;
             blocking(move || accounts.invalidate_session(&previous.token)).await??;
@@ -178,7 +217,10 @@ impl AuthService {
     /// Restores the session kept in the vault, once per run and before any other command
     /// touches the current session. Also sweeps dead sessions.
     async fn ensure_restored(&self) -> Result<(), AuthError> {
-        self.restored.get_or_try_init(|| self.restore()).await.map(|_| ())
+        self.restored
+            .get_or_try_init(|| self.restore())
+            .await
+            .map(|_| ())
     }
 
     async fn restore(&self) -> Result<(), AuthError> {
@@ -199,7 +241,10 @@ impl AuthService {
         let session = blocking(move || accounts.validate_session(&check, now_ms())).await??;
         match session {
             Some(s) if s.remember => {
-                self.set_current(Some(Current { token, remember: true }));
+                self.set_current(Some(Current {
+                    token,
+                    remember: true,
+                }));
             }
             Some(_) => {
                 // The app was killed while a "don't keep me signed in" session was open.
@@ -254,8 +299,16 @@ impl AuthService {
         self.ensure_restored().await?;
         let notice = self.take_notice();
         match self.profile().await {
-            Ok(profile) => Ok(SessionView { signed_in: true, profile: Some(profile), notice }),
-            Err(AuthError::NotAuthenticated) => Ok(SessionView { signed_in: false, profile: None, notice }),
+            Ok(profile) => Ok(SessionView {
+                signed_in: true,
+                profile: Some(profile),
+                notice,
+            }),
+            Err(AuthError::NotAuthenticated) => Ok(SessionView {
+                signed_in: false,
+                profile: None,
+                notice,
+            }),
             Err(e) => Err(e),
         }
     }
@@ -286,7 +339,9 @@ impl AuthService {
     /// Blocking; call it from the exit handler only.
     pub fn end_unkept_session(&self) {
         let current = self.set_current(None);
-        let Some(current) = current.filter(|c| !c.remember) else { return };
+        let Some(current) = current.filter(|c| !c.remember) else {
+            return;
+        };
         if let Some(accounts) = self.accounts.get() {
             if let Err(e) = accounts.invalidate_session(&current.token) {
                 log::warn!("cannot end the session at exit: {}", e.code());

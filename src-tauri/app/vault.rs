@@ -45,7 +45,10 @@ pub struct KeyringVault {
 impl KeyringVault {
     /// A vault for `service` (the app identifier). Connects lazily, on first use.
     pub fn new(service: impl Into<String>) -> Self {
-        Self { service: service.into(), store: Mutex::new(None) }
+        Self {
+            service: service.into(),
+            store: Mutex::new(None),
+        }
     }
 
     fn entry(&self) -> Result<keyring_core::Entry, VaultError> {
@@ -60,7 +63,9 @@ impl KeyringVault {
                 }
             }
         };
-        store.build(&self.service, KEYRING_ACCOUNT, None).map_err(describe)
+        store
+            .build(&self.service, KEYRING_ACCOUNT, None)
+            .map_err(describe)
     }
 
     fn forget_store(&self) {
@@ -69,7 +74,10 @@ impl KeyringVault {
 
     /// Runs `f` on the entry; after a failure, reconnects once (the keyring daemon may have
     /// restarted since the last call).
-    fn with_entry<T>(&self, f: impl Fn(&keyring_core::Entry) -> Result<T, keyring_core::Error>) -> Result<T, VaultError> {
+    fn with_entry<T>(
+        &self,
+        f: impl Fn(&keyring_core::Entry) -> Result<T, keyring_core::Error>,
+    ) -> Result<T, VaultError> {
         let first = self.entry().and_then(|e| f(&e).map_err(describe));
         match first {
             Ok(v) => Ok(v),
@@ -133,25 +141,30 @@ fn describe(err: keyring_core::Error) -> VaultError {
 
 #[cfg(target_os = "linux")]
 fn platform_store() -> Result<Arc<keyring_core::api::CredentialStore>, VaultError> {
-    let store: Arc<keyring_core::api::CredentialStore> = zbus_secret_service_keyring_store::Store::new().map_err(describe)?;
+    let store: Arc<keyring_core::api::CredentialStore> =
+        zbus_secret_service_keyring_store::Store::new().map_err(describe)?;
     Ok(store)
 }
 
 #[cfg(target_os = "macos")]
 fn platform_store() -> Result<Arc<keyring_core::api::CredentialStore>, VaultError> {
-    let store: Arc<keyring_core::api::CredentialStore> = apple_native_keyring_store::keychain::Store::new().map_err(describe)?;
+    let store: Arc<keyring_core::api::CredentialStore> =
+        apple_native_keyring_store::keychain::Store::new().map_err(describe)?;
     Ok(store)
 }
 
 #[cfg(target_os = "windows")]
 fn platform_store() -> Result<Arc<keyring_core::api::CredentialStore>, VaultError> {
-    let store: Arc<keyring_core::api::CredentialStore> = windows_native_keyring_store::Store::new().map_err(describe)?;
+    let store: Arc<keyring_core::api::CredentialStore> =
+        windows_native_keyring_store::Store::new().map_err(describe)?;
     Ok(store)
 }
 
 #[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
 fn platform_store() -> Result<Arc<keyring_core::api::CredentialStore>, VaultError> {
-    Err(VaultError("no keyring store for this operating system".into()))
+    Err(VaultError(
+        "no keyring store for this operating system".into(),
+    ))
 }
 
 /// A vault in process memory, for command-level tests. It can be told to fail like a
@@ -170,7 +183,8 @@ impl MemoryVault {
 
     /// Makes every later call fail (`true`) or work again (`false`).
     pub fn set_failing(&self, failing: bool) {
-        self.failing.store(failing, std::sync::atomic::Ordering::SeqCst);
+        self.failing
+            .store(failing, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// What is stored, bypassing failure injection (tests only look, never log it).

@@ -90,18 +90,34 @@ impl Accounts {
     /// # Errors
     /// `INVALID_USERNAME`, `INVALID_PASSWORD`, `WEAK_PASSWORD`, `USERNAME_TAKEN` (nothing is
     /// written), or a storage code.
-    pub fn create_user(&self, username: &str, password: &Password, now: i64) -> Result<User, AuthError> {
-        self.sign_up_inner(username, password, None, now).map(|(user, _)| user)
+    pub fn create_user(
+        &self,
+        username: &str,
+        password: &Password,
+        now: i64,
+    ) -> Result<User, AuthError> {
+        self.sign_up_inner(username, password, None, now)
+            .map(|(user, _)| user)
     }
 
     /// Creates a user and its first session in one transaction.
     ///
     /// # Errors
     /// As [`Accounts::create_user`].
-    pub fn sign_up(&self, username: &str, password: &Password, remember: bool, now: i64) -> Result<SignedIn, AuthError> {
+    pub fn sign_up(
+        &self,
+        username: &str,
+        password: &Password,
+        remember: bool,
+        now: i64,
+    ) -> Result<SignedIn, AuthError> {
         let (user, session) = self.sign_up_inner(username, password, Some(remember), now)?;
         let (session, token) = session.ok_or(AuthError::Internal)?;
-        Ok(SignedIn { user, session, token })
+        Ok(SignedIn {
+            user,
+            session,
+            token,
+        })
     }
 
     fn sign_up_inner(
@@ -115,14 +131,20 @@ impl Accounts {
         let password = rules::new_password(password, name.normalized())?;
         let key_id = name.key_id();
         let taken = self.db.read(|c| {
-            c.prepare_cached(r#"SELECT 1 FROM "key" WHERE id = ?1"#)?.exists([&key_id])
+            c.prepare_cached(r#"SELECT 1 FROM "key" WHERE id = ?1"#)?
+                .exists([&key_id])
         })?;
         if taken {
             return Err(AuthError::UsernameTaken);
         }
         let hash = self.hasher.hash(&password)?;
         drop(password);
-        let user = User { id: new_user_id()?, username: name.display().to_owned(), created_at: now, last_login_at: remember.map(|_| now) };
+        let user = User {
+            id: new_user_id()?,
+            username: name.display().to_owned(),
+            created_at: now,
+            last_login_at: remember.map(|_| now),
+        };
         let token = remember.map(|_| sessions::new_token()).transpose()?;
         let session = self.db.write(|tx| {
             tx.prepare_cached(r#"INSERT INTO "user" (id, username, created_at, last_login_at) VALUES (?1, ?2, ?3, ?4)"#)?
@@ -155,7 +177,12 @@ impl Accounts {
     /// # Errors
     /// `INVALID_USERNAME` or `INVALID_PASSWORD` for input no account could have;
     /// `INVALID_CREDENTIALS`; `TOO_MANY_ATTEMPTS` (no hash is run); a storage code.
-    pub fn verify_credentials(&self, username: &str, password: &Password, now: i64) -> Result<String, AuthError> {
+    pub fn verify_credentials(
+        &self,
+        username: &str,
+        password: &Password,
+        now: i64,
+    ) -> Result<String, AuthError> {
         let verified = self.check_login(username, password, now)?;
         self.db.write(|tx| record_success(tx, &verified, now))?;
         Ok(verified.user_id)
@@ -165,41 +192,78 @@ impl Accounts {
     ///
     /// # Errors
     /// As [`Accounts::verify_credentials`].
-    pub fn sign_in(&self, username: &str, password: &Password, remember: bool, now: i64) -> Result<SignedIn, AuthError> {
+    pub fn sign_in(
+        &self,
+        username: &str,
+        password: &Password,
+        remember: bool,
+        now: i64,
+    ) -> Result<SignedIn, AuthError> {
         let verified = self.check_login(username, password, now)?;
         let token = sessions::new_token()?;
         let session = self.db.write(|tx| {
             record_success(tx, &verified, now)?;
-            Ok(sessions::insert_session(tx, &self.config.session, &verified.user_id, &token, remember, now)?)
+            Ok(sessions::insert_session(
+                tx,
+                &self.config.session,
+                &verified.user_id,
+                &token,
+                remember,
+                now,
+            )?)
         })?;
-        let user = self.get_user(&verified.user_id)?.ok_or(AuthError::InvalidCredentials)?;
-        Ok(SignedIn { user, session, token })
+        let user = self
+            .get_user(&verified.user_id)?
+            .ok_or(AuthError::InvalidCredentials)?;
+        Ok(SignedIn {
+            user,
+            session,
+            token,
+        })
     }
 
-    fn check_login(&self, username: &str, password: &Password, now: i64) -> Result<Verified, AuthError> {
+    fn check_login(
+        &self,
+        username: &str,
+        password: &Password,
+        now: i64,
+    ) -> Result<Verified, AuthError> {
         let name = Username::parse(username)?;
         let password = rules::login_password(password)?;
         self.check_password(&name.key_id(), &password, now)
     }
 
     /// Verifies `password` for `key_id` under throttling; records a failure when it is wrong.
-    fn check_password(&self, key_id: &str, password: &str, now: i64) -> Result<Verified, AuthError> {
+    fn check_password(
+        &self,
+        key_id: &str,
+        password: &str,
+        now: i64,
+    ) -> Result<Verified, AuthError> {
         let (attempts, key) = self.db.read(|c| {
             let attempts = c
-                .prepare_cached("SELECT failures, last_failure_at FROM login_attempt WHERE key_id = ?1")?
+                .prepare_cached(
+                    "SELECT failures, last_failure_at FROM login_attempt WHERE key_id = ?1",
+                )?
                 .query_row([key_id], |r| Ok((r.get::<_, u32>(0)?, r.get::<_, i64>(1)?)))
                 .optional()?;
             let key = c
                 .prepare_cached(r#"SELECT user_id, hashed_password FROM "key" WHERE id = ?1"#)?
-                .query_row([key_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))
+                .query_row([key_id], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+                })
                 .optional()?;
             Ok((attempts, key))
         })?;
-        if let Some(retry_after_secs) = attempts.and_then(|(n, at)| throttle::retry_after_secs(n, at, now)) {
+        if let Some(retry_after_secs) =
+            attempts.and_then(|(n, at)| throttle::retry_after_secs(n, at, now))
+        {
             return Err(AuthError::TooManyAttempts { retry_after_secs });
         }
         let matched = match &key {
-            Some((user_id, Some(hash))) if self.hasher.verify(hash, password) => Some((user_id.clone(), hash.clone())),
+            Some((user_id, Some(hash))) if self.hasher.verify(hash, password) => {
+                Some((user_id.clone(), hash.clone()))
+            }
             Some((_, Some(_))) => None,
             _ => {
                 self.hasher.verify_dummy(password);
@@ -217,17 +281,28 @@ impl Accounts {
             })?;
             return Err(AuthError::InvalidCredentials);
         };
-        let rehash = if self.hasher.needs_rehash(&old_hash) { self.hasher.hash(password).ok() } else { None };
-        Ok(Verified { user_id, key_id: key_id.to_owned(), old_hash, rehash })
+        let rehash = if self.hasher.needs_rehash(&old_hash) {
+            self.hasher.hash(password).ok()
+        } else {
+            None
+        };
+        Ok(Verified {
+            user_id,
+            key_id: key_id.to_owned(),
+            old_hash,
+            rehash,
+        })
     }
 
     /// The key id and normalized username of a user's password key.
     fn key_of(&self, user_id: &str) -> Result<String, AuthError> {
         self.db
             .read(|c| {
-                c.prepare_cached(r#"SELECT id FROM "key" WHERE user_id = ?1 AND id LIKE 'username:%' LIMIT 1"#)?
-                    .query_row([user_id], |r| r.get::<_, String>(0))
-                    .optional()
+                c.prepare_cached(
+                    r#"SELECT id FROM "key" WHERE user_id = ?1 AND id LIKE 'username:%' LIMIT 1"#,
+                )?
+                .query_row([user_id], |r| r.get::<_, String>(0))
+                .optional()
             })?
             .ok_or(AuthError::NotAuthenticated)
     }
@@ -261,7 +336,8 @@ impl Accounts {
                 .execute(params![hash.as_str(), key_id])?;
             tx.prepare_cached(r#"DELETE FROM "session" WHERE user_id = ?1 AND id IS NOT ?2"#)?
                 .execute(params![user_id, keep_session_id])?;
-            tx.prepare_cached("DELETE FROM login_attempt WHERE key_id = ?1")?.execute([&key_id])?;
+            tx.prepare_cached("DELETE FROM login_attempt WHERE key_id = ?1")?
+                .execute([&key_id])?;
             Ok(())
         })?;
         log::info!("password changed");
@@ -273,13 +349,20 @@ impl Accounts {
     /// # Errors
     /// `INVALID_CREDENTIALS`, `TOO_MANY_ATTEMPTS`, `INVALID_PASSWORD`, `NOT_AUTHENTICATED`
     /// for an unknown user, or a storage code.
-    pub fn delete_user(&self, user_id: &str, password: &Password, now: i64) -> Result<(), AuthError> {
+    pub fn delete_user(
+        &self,
+        user_id: &str,
+        password: &Password,
+        now: i64,
+    ) -> Result<(), AuthError> {
         let key_id = self.key_of(user_id)?;
         let password = rules::login_password(password)?;
         let verified = self.check_password(&key_id, &password, now)?;
         self.db.write(|tx| {
-            tx.prepare_cached(r#"DELETE FROM "user" WHERE id = ?1"#)?.execute([&verified.user_id])?;
-            tx.prepare_cached("DELETE FROM login_attempt WHERE key_id = ?1")?.execute([&key_id])?;
+            tx.prepare_cached(r#"DELETE FROM "user" WHERE id = ?1"#)?
+                .execute([&verified.user_id])?;
+            tx.prepare_cached("DELETE FROM login_attempt WHERE key_id = ?1")?
+                .execute([&key_id])?;
             Ok(())
         })?;
         log::info!("account deleted");
@@ -292,18 +375,26 @@ impl Accounts {
     /// A storage code.
     pub fn get_user(&self, user_id: &str) -> Result<Option<User>, AuthError> {
         self.db.read(|c| {
-            c.prepare_cached(r#"SELECT id, username, created_at, last_login_at FROM "user" WHERE id = ?1"#)?
-                .query_row([user_id], |r| {
-                    Ok(User { id: r.get(0)?, username: r.get(1)?, created_at: r.get(2)?, last_login_at: r.get(3)? })
+            c.prepare_cached(
+                r#"SELECT id, username, created_at, last_login_at FROM "user" WHERE id = ?1"#,
+            )?
+            .query_row([user_id], |r| {
+                Ok(User {
+                    id: r.get(0)?,
+                    username: r.get(1)?,
+                    created_at: r.get(2)?,
+                    last_login_at: r.get(3)?,
                 })
-                .optional()
+            })
+            .optional()
         })
     }
 }
 
 /// After a correct password: reset the throttle, stamp the sign-in, store a stronger hash.
 fn record_success(tx: &Transaction<'_>, v: &Verified, now: i64) -> Result<(), WriteError> {
-    tx.prepare_cached("DELETE FROM login_attempt WHERE key_id = ?1")?.execute([&v.key_id])?;
+    tx.prepare_cached("DELETE FROM login_attempt WHERE key_id = ?1")?
+        .execute([&v.key_id])?;
     let found = tx
         .prepare_cached(r#"UPDATE "user" SET last_login_at = ?1 WHERE id = ?2"#)?
         .execute(params![now, v.user_id])?;
@@ -311,8 +402,10 @@ fn record_success(tx: &Transaction<'_>, v: &Verified, now: i64) -> Result<(), Wr
         return Err(AuthError::InvalidCredentials.into());
     }
     if let Some(rehash) = &v.rehash {
-        tx.prepare_cached(r#"UPDATE "key" SET hashed_password = ?1 WHERE id = ?2 AND hashed_password = ?3"#)?
-            .execute(params![rehash, v.key_id, v.old_hash])?;
+        tx.prepare_cached(
+            r#"UPDATE "key" SET hashed_password = ?1 WHERE id = ?2 AND hashed_password = ?3"#,
+        )?
+        .execute(params![rehash, v.key_id, v.old_hash])?;
         log::info!("password hash upgraded to the current parameters");
     }
     Ok(())
@@ -330,7 +423,13 @@ fn new_user_id() -> Result<String, AuthError> {
         let mut bytes = [0u8; 32];
         getrandom::fill(&mut bytes).map_err(|_| AuthError::Internal)?;
         // 252 = 7 × 36: rejecting larger bytes keeps every character equally likely.
-        id.extend(bytes.iter().filter(|b| **b < 252).map(|b| char::from(ALPHABET[usize::from(*b % 36)])).take(16 - id.len()));
+        id.extend(
+            bytes
+                .iter()
+                .filter(|b| **b < 252)
+                .map(|b| char::from(ALPHABET[usize::from(*b % 36)]))
+                .take(16 - id.len()),
+        );
     }
     Ok(id)
 }

@@ -15,7 +15,10 @@ pub struct SessionPolicy {
 impl Default for SessionPolicy {
     /// One day active, then fourteen days idle.
     fn default() -> Self {
-        Self { active_period_ms: 24 * 3600 * 1000, idle_period_ms: 14 * 24 * 3600 * 1000 }
+        Self {
+            active_period_ms: 24 * 3600 * 1000,
+            idle_period_ms: 14 * 24 * 3600 * 1000,
+        }
     }
 }
 
@@ -87,7 +90,14 @@ mod tests {
     fn defaults_are_one_day_active_and_fourteen_idle() {
         let c = Config::from_lookup(|_| None);
         assert_eq!(c.session.expiries(0), (86_400_000, 15 * 86_400_000));
-        assert_eq!(c.hash, HashParams { m_kib: 19_456, t: 2, p: 1 });
+        assert_eq!(
+            c.hash,
+            HashParams {
+                m_kib: 19_456,
+                t: 2,
+                p: 1
+            }
+        );
     }
 
     #[test]
@@ -99,7 +109,13 @@ mod tests {
             "LATCHKEY_ARGON2_M_KIB" => Some("-5".into()),
             _ => None,
         });
-        assert_eq!(c.session, SessionPolicy { active_period_ms: 2000, idle_period_ms: 3000 });
+        assert_eq!(
+            c.session,
+            SessionPolicy {
+                active_period_ms: 2000,
+                idle_period_ms: 3000
+            }
+        );
         assert_eq!(c.hash, HashParams::default());
     }
 }

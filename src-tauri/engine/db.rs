@@ -47,7 +47,10 @@ impl Database {
         let conn = retry_busy(|| configure(&path)).map_err(storage_error)?;
         migrations::migrate(&conn)?;
         restrict_sidecar_files(&path);
-        Ok(Self { conn: Mutex::new(conn), path })
+        Ok(Self {
+            conn: Mutex::new(conn),
+            path,
+        })
     }
 
     /// The database file's location (for logs and tests; never shown to users).
@@ -59,7 +62,10 @@ impl Database {
     ///
     /// # Errors
     /// The storage code for whatever SQLite reported.
-    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, AuthError> {
+    pub fn read<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+    ) -> Result<T, AuthError> {
         let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
         f(&conn).map_err(storage_error)
     }
@@ -70,7 +76,10 @@ impl Database {
     /// # Errors
     /// Whatever `f` returns, or the storage code for a SQLite failure; nothing is
     /// committed on error.
-    pub fn write<T>(&self, mut f: impl FnMut(&Transaction<'_>) -> Result<T, WriteError>) -> Result<T, AuthError> {
+    pub fn write<T>(
+        &self,
+        mut f: impl FnMut(&Transaction<'_>) -> Result<T, WriteError>,
+    ) -> Result<T, AuthError> {
         let mut conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
         let started = Instant::now();
         loop {
@@ -136,7 +145,9 @@ fn retry_busy<T>(mut f: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result
 fn configure(path: &Path) -> rusqlite::Result<Connection> {
     // No CREATE flag: the file was made (0600) just before, and a vanished file must not
     // silently become an empty database.
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
     let conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;

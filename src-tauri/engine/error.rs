@@ -45,7 +45,9 @@ pub enum AuthError {
     #[error("The account database is damaged or is not a Latchkey database. It was left untouched; restore it from a backup.")]
     StorageCorrupt,
     /// The database was written by a newer Latchkey; it was left untouched.
-    #[error("The account database was made by a newer version of Latchkey. Update Latchkey to open it.")]
+    #[error(
+        "The account database was made by a newer version of Latchkey. Update Latchkey to open it."
+    )]
     DatabaseTooNew,
     /// Anything else. Details go to the log, never to the user.
     #[error("Something went wrong. Please try again.")]
@@ -128,7 +130,10 @@ mod tests {
 
     #[test]
     fn too_many_attempts_carries_the_wait() {
-        let json = serde_json::to_value(AuthError::TooManyAttempts { retry_after_secs: 8 }).unwrap();
+        let json = serde_json::to_value(AuthError::TooManyAttempts {
+            retry_after_secs: 8,
+        })
+        .unwrap();
         assert_eq!(json["code"], "TOO_MANY_ATTEMPTS");
         assert_eq!(json["retryAfterSecs"], 8);
         assert!(json["message"].as_str().unwrap().contains("8 seconds"));
@@ -137,9 +142,21 @@ mod tests {
     #[test]
     fn sqlite_codes_map_to_storage_codes() {
         let err = |code| rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None);
-        assert_eq!(storage_error(err(rusqlite::ffi::SQLITE_FULL)), AuthError::StorageFull);
-        assert_eq!(storage_error(err(rusqlite::ffi::SQLITE_NOTADB)), AuthError::StorageCorrupt);
-        assert_eq!(storage_error(err(rusqlite::ffi::SQLITE_READONLY)), AuthError::StorageUnavailable);
-        assert_eq!(storage_error(rusqlite::Error::QueryReturnedNoRows), AuthError::Internal);
+        assert_eq!(
+            storage_error(err(rusqlite::ffi::SQLITE_FULL)),
+            AuthError::StorageFull
+        );
+        assert_eq!(
+            storage_error(err(rusqlite::ffi::SQLITE_NOTADB)),
+            AuthError::StorageCorrupt
+        );
+        assert_eq!(
+            storage_error(err(rusqlite::ffi::SQLITE_READONLY)),
+            AuthError::StorageUnavailable
+        );
+        assert_eq!(
+            storage_error(rusqlite::Error::QueryReturnedNoRows),
+            AuthError::Internal
+        );
     }
 }

@@ -21,7 +21,11 @@ pub struct HashParams {
 impl Default for HashParams {
     /// OWASP's argon2id recommendation: m=19456 KiB, t=2, p=1.
     fn default() -> Self {
-        Self { m_kib: 19_456, t: 2, p: 1 }
+        Self {
+            m_kib: 19_456,
+            t: 2,
+            p: 1,
+        }
     }
 }
 
@@ -36,7 +40,9 @@ pub struct PasswordHasher {
 
 impl std::fmt::Debug for PasswordHasher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PasswordHasher").field("params", &self.params).finish_non_exhaustive()
+        f.debug_struct("PasswordHasher")
+            .field("params", &self.params)
+            .finish_non_exhaustive()
     }
 }
 
@@ -99,7 +105,9 @@ impl PasswordHasher {
         }
         let _permit = self.gate.enter();
         self.verifications.fetch_add(1, Ordering::Relaxed);
-        self.argon2.verify_password(password.as_bytes(), &parsed).is_ok()
+        self.argon2
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
     }
 
     /// Spends the same time as a real verification, for unknown usernames. Always false.
@@ -118,17 +126,25 @@ impl PasswordHasher {
 
     /// Computes the dummy hash now so the first unknown-user sign-in costs no extra hash.
     pub fn warm_up(&self) {
-        let _ = self.dummy.get_or_init(|| self.hash("latchkey-dummy-password").unwrap_or_default());
+        let _ = self
+            .dummy
+            .get_or_init(|| self.hash("latchkey-dummy-password").unwrap_or_default());
     }
 
     /// Whether a stored hash is weaker than the current parameters (or not argon2id v1.3).
     pub fn needs_rehash(&self, phc: &str) -> bool {
-        let Ok(parsed) = PasswordHash::new(phc) else { return true };
+        let Ok(parsed) = PasswordHash::new(phc) else {
+            return true;
+        };
         if parsed.algorithm != argon2::ARGON2ID_IDENT || parsed.version != Some(0x13) {
             return true;
         }
         match Params::try_from(&parsed) {
-            Ok(p) => p.m_cost() < self.params.m_kib || p.t_cost() < self.params.t || p.p_cost() < self.params.p,
+            Ok(p) => {
+                p.m_cost() < self.params.m_kib
+                    || p.t_cost() < self.params.t
+                    || p.p_cost() < self.params.p
+            }
             Err(_) => true,
         }
     }
@@ -144,7 +160,10 @@ struct Permit<'a>(&'a Gate);
 
 impl Gate {
     fn new(permits: usize) -> Self {
-        Self { free: Mutex::new(permits.max(1)), freed: Condvar::new() }
+        Self {
+            free: Mutex::new(permits.max(1)),
+            freed: Condvar::new(),
+        }
     }
 
     fn enter(&self) -> Permit<'_> {
@@ -170,7 +189,12 @@ mod tests {
     use super::*;
 
     fn cheap() -> PasswordHasher {
-        PasswordHasher::new(HashParams { m_kib: 64, t: 1, p: 1 }).unwrap()
+        PasswordHasher::new(HashParams {
+            m_kib: 64,
+            t: 1,
+            p: 1,
+        })
+        .unwrap()
     }
 
     #[test]
@@ -201,7 +225,10 @@ mod tests {
     fn malformed_or_foreign_hashes_never_match() {
         let h = cheap();
         assert!(!h.verify("not a hash", "x"));
-        assert!(!h.verify("$argon2i$v=19$m=64,t=1,p=1$c29tZXNhbHQ$AAAAAAAAAAAAAAAAAAAAAA", "x"));
+        assert!(!h.verify(
+            "$argon2i$v=19$m=64,t=1,p=1$c29tZXNhbHQ$AAAAAAAAAAAAAAAAAAAAAA",
+            "x"
+        ));
         assert!(h.needs_rehash("not a hash"));
     }
 

@@ -73,7 +73,8 @@ pub fn migrate_to(conn: &Connection, target: usize) -> Result<(), AuthError> {
         return Err(AuthError::DatabaseTooNew);
     }
     loop {
-        let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate).map_err(storage_error)?;
+        let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
+            .map_err(storage_error)?;
         let version = user_version(&tx).map_err(storage_error)?;
         if version > latest_version() {
             return Err(AuthError::DatabaseTooNew);
@@ -83,7 +84,8 @@ pub fn migrate_to(conn: &Connection, target: usize) -> Result<(), AuthError> {
         }
         let step = usize::try_from(version).unwrap_or(0);
         tx.execute_batch(MIGRATIONS[step]).map_err(storage_error)?;
-        tx.pragma_update(None, "user_version", version + 1).map_err(storage_error)?;
+        tx.pragma_update(None, "user_version", version + 1)
+            .map_err(storage_error)?;
         tx.commit().map_err(storage_error)?;
         log::info!("database schema migrated to version {}", version + 1);
     }

@@ -53,11 +53,17 @@ impl Username {
         if !(USERNAME_MIN_CHARS..=USERNAME_MAX_CHARS).contains(&chars) {
             return Err(AuthError::InvalidUsername(USERNAME_RULE));
         }
-        if !display.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.')) {
+        if !display
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        {
             return Err(AuthError::InvalidUsername(USERNAME_RULE));
         }
         let normalized: String = display.to_lowercase().nfkc().collect();
-        Ok(Self { display, normalized })
+        Ok(Self {
+            display,
+            normalized,
+        })
     }
 
     /// The name as typed at sign-up (after NFKC), for display.
@@ -93,11 +99,15 @@ pub fn login_password(password: &Password) -> Result<Zeroizing<String>, AuthErro
         return Err(AuthError::InvalidPassword("Enter your password."));
     }
     if password.expose().len() > PASSWORD_MAX_CHARS * 4 {
-        return Err(AuthError::InvalidPassword("Passwords are at most 255 characters."));
+        return Err(AuthError::InvalidPassword(
+            "Passwords are at most 255 characters.",
+        ));
     }
     let normalized = normalize_password(password);
     if normalized.chars().count() > PASSWORD_MAX_CHARS {
-        return Err(AuthError::InvalidPassword("Passwords are at most 255 characters."));
+        return Err(AuthError::InvalidPassword(
+            "Passwords are at most 255 characters.",
+        ));
     }
     Ok(normalized)
 }
@@ -107,7 +117,10 @@ pub fn login_password(password: &Password) -> Result<Zeroizing<String>, AuthErro
 /// # Errors
 /// `INVALID_PASSWORD` when empty or over 255 characters; `WEAK_PASSWORD` when under 8
 /// characters, a common password, or containing the username.
-pub fn new_password(password: &Password, normalized_username: &str) -> Result<Zeroizing<String>, AuthError> {
+pub fn new_password(
+    password: &Password,
+    normalized_username: &str,
+) -> Result<Zeroizing<String>, AuthError> {
     if password.expose().is_empty() {
         return Err(AuthError::InvalidPassword("Enter a password."));
     }
@@ -122,7 +135,9 @@ pub fn new_password(password: &Password, normalized_username: &str) -> Result<Ze
         ));
     }
     if !normalized_username.is_empty() && lowered.contains(normalized_username) {
-        return Err(AuthError::WeakPassword("A password cannot contain the username."));
+        return Err(AuthError::WeakPassword(
+            "A password cannot contain the username.",
+        ));
     }
     Ok(normalized)
 }
@@ -168,7 +183,10 @@ mod tests {
         assert_eq!(code(Username::parse("smile😀x")), "INVALID_USERNAME");
         assert_eq!(code(Username::parse("two words")), "INVALID_USERNAME");
         assert_eq!(code(Username::parse("<img src=x>")), "INVALID_USERNAME");
-        assert_eq!(code(Username::parse(&"x".repeat(10_000_000))), "INVALID_USERNAME");
+        assert_eq!(
+            code(Username::parse(&"x".repeat(10_000_000))),
+            "INVALID_USERNAME"
+        );
     }
 
     #[test]
@@ -188,7 +206,10 @@ mod tests {
         assert_eq!(upper.key_id(), "username:alice");
         assert_eq!(upper.display(), "ALICE");
         // Fullwidth letters fold to ASCII under NFKC.
-        assert_eq!(Username::parse("ａｌｉｃｅ").unwrap().key_id(), "username:alice");
+        assert_eq!(
+            Username::parse("ａｌｉｃｅ").unwrap().key_id(),
+            "username:alice"
+        );
     }
 
     #[test]
@@ -199,7 +220,10 @@ mod tests {
         assert_eq!(code(new_password(&pw(8), user)), "OK");
         assert_eq!(code(new_password(&pw(255), user)), "OK");
         assert_eq!(code(new_password(&pw(256), user)), "INVALID_PASSWORD");
-        assert_eq!(code(new_password(&Password::new(""), user)), "INVALID_PASSWORD");
+        assert_eq!(
+            code(new_password(&Password::new(""), user)),
+            "INVALID_PASSWORD"
+        );
     }
 
     #[test]
@@ -207,18 +231,36 @@ mod tests {
         let user = "alice";
         let emoji = Password::new("🔑".repeat(8));
         assert_eq!(code(new_password(&emoji, user)), "OK");
-        assert_eq!(code(new_password(&Password::new("🔑".repeat(255)), user)), "OK");
-        assert_eq!(code(new_password(&Password::new("🔑".repeat(256)), user)), "INVALID_PASSWORD");
+        assert_eq!(
+            code(new_password(&Password::new("🔑".repeat(255)), user)),
+            "OK"
+        );
+        assert_eq!(
+            code(new_password(&Password::new("🔑".repeat(256)), user)),
+            "INVALID_PASSWORD"
+        );
     }
 
     #[test]
     fn common_passwords_and_username_are_weak() {
         let user = Username::parse("Alice").unwrap();
         let user = user.normalized();
-        assert_eq!(code(new_password(&Password::new("password1"), user)), "WEAK_PASSWORD");
-        assert_eq!(code(new_password(&Password::new("PASSWORD1"), user)), "WEAK_PASSWORD");
-        assert_eq!(code(new_password(&Password::new("iloveyou"), user)), "WEAK_PASSWORD");
-        assert_eq!(code(new_password(&Password::new("my-ALICE-pass"), user)), "WEAK_PASSWORD");
+        assert_eq!(
+            code(new_password(&Password::new("password1"), user)),
+            "WEAK_PASSWORD"
+        );
+        assert_eq!(
+            code(new_password(&Password::new("PASSWORD1"), user)),
+            "WEAK_PASSWORD"
+        );
+        assert_eq!(
+            code(new_password(&Password::new("iloveyou"), user)),
+            "WEAK_PASSWORD"
+        );
+        assert_eq!(
+            code(new_password(&Password::new("my-ALICE-pass"), user)),
+            "WEAK_PASSWORD"
+        );
         assert!(common_passwords().len() >= 10_000);
     }
 
@@ -237,7 +279,13 @@ mod tests {
         assert_eq!(code(login_password(&Password::new("x"))), "OK");
         assert_eq!(code(login_password(&Password::new(""))), "INVALID_PASSWORD");
         assert_eq!(code(login_password(&Password::new("x".repeat(255)))), "OK");
-        assert_eq!(code(login_password(&Password::new("x".repeat(256)))), "INVALID_PASSWORD");
-        assert_eq!(code(login_password(&Password::new("x".repeat(10_000_000)))), "INVALID_PASSWORD");
+        assert_eq!(
+            code(login_password(&Password::new("x".repeat(256)))),
+            "INVALID_PASSWORD"
+        );
+        assert_eq!(
+            code(login_password(&Password::new("x".repeat(10_000_000)))),
+            "INVALID_PASSWORD"
+        );
     }
 }

@@ -51,25 +51,32 @@ pub fn new_token() -> Result<SessionToken, AuthError> {
         log::error!("OS random source failed: {e}");
         AuthError::Internal
     })?;
-    Ok(SessionToken::new(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes.as_ref())))
+    Ok(SessionToken::new(
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes.as_ref()),
+    ))
 }
 
 /// The session id for a token: lowercase hex SHA-256 of the token string.
 pub fn session_id(token: &SessionToken) -> String {
     use std::fmt::Write as _;
-    Sha256::digest(token.expose().as_bytes()).iter().fold(String::with_capacity(64), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    Sha256::digest(token.expose().as_bytes())
+        .iter()
+        .fold(String::with_capacity(64), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// Whether a string has the shape of a token this app issues.
 fn well_formed(token: &SessionToken) -> bool {
     let t = token.expose();
-    t.len() == TOKEN_CHARS && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    t.len() == TOKEN_CHARS
+        && t.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-const COLUMNS: &str = "id, user_id, active_expires, idle_expires, created_at, last_used_at, remember";
+const COLUMNS: &str =
+    "id, user_id, active_expires, idle_expires, created_at, last_used_at, remember";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Session> {
     Ok(Session {
@@ -104,17 +111,18 @@ pub(crate) fn insert_session(
         remember,
         fresh: true,
     };
-    tx.prepare_cached(&format!(r#"INSERT INTO "session" ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"#))?.execute(
-        params![
-            session.id,
-            session.user_id,
-            session.active_expires,
-            session.idle_expires,
-            session.created_at,
-            session.last_used_at,
-            session.remember
-        ],
-    )?;
+    tx.prepare_cached(&format!(
+        r#"INSERT INTO "session" ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"#
+    ))?
+    .execute(params![
+        session.id,
+        session.user_id,
+        session.active_expires,
+        session.idle_expires,
+        session.created_at,
+        session.last_used_at,
+        session.remember
+    ])?;
     Ok(session)
 }
 
@@ -123,13 +131,22 @@ impl Accounts {
     ///
     /// # Errors
     /// `NOT_AUTHENTICATED` when the user does not exist; a storage code.
-    pub fn create_session(&self, user_id: &str, remember: bool, now: i64) -> Result<(Session, SessionToken), AuthError> {
+    pub fn create_session(
+        &self,
+        user_id: &str,
+        remember: bool,
+        now: i64,
+    ) -> Result<(Session, SessionToken), AuthError> {
         let token = new_token()?;
-        let session = self.db.write(|tx| match insert_session(tx, &self.config.session, user_id, &token, remember, now) {
-            Err(rusqlite::Error::SqliteFailure(f, _)) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY => {
-                Err(AuthError::NotAuthenticated.into())
+        let session = self.db.write(|tx| {
+            match insert_session(tx, &self.config.session, user_id, &token, remember, now) {
+                Err(rusqlite::Error::SqliteFailure(f, _))
+                    if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY =>
+                {
+                    Err(AuthError::NotAuthenticated.into())
+                }
+                other => Ok(other?),
             }
-            other => Ok(other?),
         })?;
         Ok((session, token))
     }
@@ -140,7 +157,11 @@ impl Accounts {
     ///
     /// # Errors
     /// A storage code.
-    pub fn validate_session(&self, token: &SessionToken, now: i64) -> Result<Option<Session>, AuthError> {
+    pub fn validate_session(
+        &self,
+        token: &SessionToken,
+        now: i64,
+    ) -> Result<Option<Session>, AuthError> {
         if !well_formed(token) {
             return Ok(None);
         }
@@ -150,9 +171,15 @@ impl Accounts {
                 .query_row([&id], from_row)
                 .optional()
         })?;
-        let Some(mut session) = found else { return Ok(None) };
+        let Some(mut session) = found else {
+            return Ok(None);
+        };
         if now > session.idle_expires {
-            self.db.write(|tx| Ok(tx.prepare_cached(r#"DELETE FROM "session" WHERE id = ?1"#)?.execute([&id])?))?;
+            self.db.write(|tx| {
+                Ok(tx
+                    .prepare_cached(r#"DELETE FROM "session" WHERE id = ?1"#)?
+                    .execute([&id])?)
+            })?;
             return Ok(None);
         }
         if now > session.active_expires {
@@ -173,7 +200,9 @@ impl Accounts {
             session.fresh = true;
         } else if now - session.last_used_at >= LAST_USED_RESOLUTION_MS {
             self.db.write(|tx| {
-                Ok(tx.prepare_cached(r#"UPDATE "session" SET last_used_at = ?1 WHERE id = ?2"#)?.execute(params![now, id])?)
+                Ok(tx
+                    .prepare_cached(r#"UPDATE "session" SET last_used_at = ?1 WHERE id = ?2"#)?
+                    .execute(params![now, id])?)
             })?;
             session.last_used_at = now;
         }
@@ -193,7 +222,11 @@ impl Accounts {
     /// # Errors
     /// A storage code.
     pub fn invalidate_session_id(&self, session_id: &str) -> Result<(), AuthError> {
-        self.db.write(|tx| Ok(tx.prepare_cached(r#"DELETE FROM "session" WHERE id = ?1"#)?.execute([session_id])?))?;
+        self.db.write(|tx| {
+            Ok(tx
+                .prepare_cached(r#"DELETE FROM "session" WHERE id = ?1"#)?
+                .execute([session_id])?)
+        })?;
         Ok(())
     }
 
@@ -202,7 +235,11 @@ impl Accounts {
     /// # Errors
     /// A storage code.
     pub fn invalidate_all_user_sessions(&self, user_id: &str) -> Result<usize, AuthError> {
-        self.db.write(|tx| Ok(tx.prepare_cached(r#"DELETE FROM "session" WHERE user_id = ?1"#)?.execute([user_id])?))
+        self.db.write(|tx| {
+            Ok(tx
+                .prepare_cached(r#"DELETE FROM "session" WHERE user_id = ?1"#)?
+                .execute([user_id])?)
+        })
     }
 
     /// A user's sessions that are still alive at `now`, newest first [Lucia: `getAllUserSessions`].
@@ -225,7 +262,11 @@ impl Accounts {
     /// # Errors
     /// A storage code.
     pub fn delete_expired_sessions(&self, now: i64) -> Result<usize, AuthError> {
-        self.db.write(|tx| Ok(tx.prepare_cached(r#"DELETE FROM "session" WHERE idle_expires < ?1"#)?.execute([now])?))
+        self.db.write(|tx| {
+            Ok(tx
+                .prepare_cached(r#"DELETE FROM "session" WHERE idle_expires < ?1"#)?
+                .execute([now])?)
+        })
     }
 }
 
@@ -253,7 +294,13 @@ mod tests {
 
     #[test]
     fn malformed_tokens_are_rejected_by_shape() {
-        for bad in ["", "short", &"a".repeat(44), &format!("{}=", "a".repeat(42)), &"é".repeat(22)] {
+        for bad in [
+            "",
+            "short",
+            &"a".repeat(44),
+            &format!("{}=", "a".repeat(42)),
+            &"é".repeat(22),
+        ] {
             assert!(!well_formed(&SessionToken::new(bad)), "{bad:?}");
         }
     }

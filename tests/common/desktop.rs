@@ -10,7 +10,10 @@ use std::time::{Duration, Instant};
 
 fn stop(child: &mut Child) {
     // SIGTERM first so daemons clean up their sockets, then make sure.
-    let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status();
     let deadline = Instant::now() + Duration::from_secs(3);
     while Instant::now() < deadline {
         if let Ok(Some(_)) = child.try_wait() {
@@ -41,7 +44,10 @@ impl PrivateBus {
     /// A bus with no Secret Service on it, and none to activate: its configuration has
     /// no service directories (the stock session bus would start gnome-keyring on demand).
     pub fn bare() -> Self {
-        let home = tempfile::Builder::new().prefix("latchkey-bus-").tempdir().expect("temp home");
+        let home = tempfile::Builder::new()
+            .prefix("latchkey-bus-")
+            .tempdir()
+            .expect("temp home");
         std::fs::create_dir_all(home.path().join("run")).expect("runtime dir");
         let config = home.path().join("bus.conf");
         std::fs::write(
@@ -71,10 +77,20 @@ impl PrivateBus {
             .spawn()
             .expect("dbus-daemon (Debian package dbus) must be installed");
         let mut line = String::new();
-        BufReader::new(dbus.stdout.take().expect("stdout")).read_line(&mut line).expect("bus address");
+        BufReader::new(dbus.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("bus address");
         let address = line.trim().to_owned();
-        assert!(address.starts_with("unix:"), "unexpected bus address {address:?}");
-        Self { address, home, dbus, keyring: None }
+        assert!(
+            address.starts_with("unix:"),
+            "unexpected bus address {address:?}"
+        );
+        Self {
+            address,
+            home,
+            dbus,
+            keyring: None,
+        }
     }
 
     fn start_keyring(&mut self) {
@@ -87,12 +103,17 @@ impl PrivateBus {
             .spawn()
             .expect("gnome-keyring-daemon (Debian package gnome-keyring) must be installed");
         if let Some(mut stdin) = keyring.stdin.take() {
-            stdin.write_all(b"test-keyring-password").expect("unlock password");
+            stdin
+                .write_all(b"test-keyring-password")
+                .expect("unlock password");
         }
         self.keyring = Some(keyring);
         let deadline = Instant::now() + Duration::from_secs(15);
         while !self.has_name("org.freedesktop.secrets") {
-            assert!(Instant::now() < deadline, "gnome-keyring did not appear on the bus");
+            assert!(
+                Instant::now() < deadline,
+                "gnome-keyring did not appear on the bus"
+            );
             std::thread::sleep(Duration::from_millis(25));
         }
     }
@@ -117,8 +138,14 @@ impl PrivateBus {
     pub fn env(&self) -> Vec<(String, String)> {
         vec![
             ("DBUS_SESSION_BUS_ADDRESS".into(), self.address.clone()),
-            ("HOME".into(), self.home.path().to_string_lossy().into_owned()),
-            ("XDG_RUNTIME_DIR".into(), self.home.path().join("run").to_string_lossy().into_owned()),
+            (
+                "HOME".into(),
+                self.home.path().to_string_lossy().into_owned(),
+            ),
+            (
+                "XDG_RUNTIME_DIR".into(),
+                self.home.path().join("run").to_string_lossy().into_owned(),
+            ),
         ]
     }
 
@@ -129,19 +156,33 @@ impl PrivateBus {
             .envs(self.env())
             .output()
             .expect("secret-tool (Debian package libsecret-tools) must be installed");
-        let text = String::from_utf8_lossy(&out.stdout).trim_end_matches('\n').to_owned();
+        let text = String::from_utf8_lossy(&out.stdout)
+            .trim_end_matches('\n')
+            .to_owned();
         (out.status.success() && !text.is_empty()).then_some(text)
     }
 
     /// Stores a value behind the app's back.
     pub fn store(&self, service: &str, account: &str, value: &str) {
         let mut child = Command::new("secret-tool")
-            .args(["store", "--label=test", "service", service, "username", account])
+            .args([
+                "store",
+                "--label=test",
+                "service",
+                service,
+                "username",
+                account,
+            ])
             .envs(self.env())
             .stdin(Stdio::piped())
             .spawn()
             .expect("secret-tool");
-        child.stdin.take().expect("stdin").write_all(value.as_bytes()).expect("write");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(value.as_bytes())
+            .expect("write");
         assert!(child.wait().expect("secret-tool").success());
     }
 }
@@ -164,12 +205,21 @@ pub struct PrivateDisplay {
 impl PrivateDisplay {
     pub fn start() -> Self {
         for n in 120..400 {
-            if PathBuf::from(format!("/tmp/.X11-unix/X{n}")).exists() || PathBuf::from(format!("/tmp/.X{n}-lock")).exists() {
+            if PathBuf::from(format!("/tmp/.X11-unix/X{n}")).exists()
+                || PathBuf::from(format!("/tmp/.X{n}-lock")).exists()
+            {
                 continue;
             }
             let display = format!(":{n}");
             let mut xvfb = Command::new("Xvfb")
-                .args([display.as_str(), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+                .args([
+                    display.as_str(),
+                    "-screen",
+                    "0",
+                    "1280x800x24",
+                    "-nolisten",
+                    "tcp",
+                ])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()

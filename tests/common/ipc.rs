@@ -22,11 +22,15 @@ impl TestApp {
     }
 
     pub fn start_with(dir: &Path, vault: Arc<dyn TokenVault>, config: Config) -> Self {
-        let app = latchkey::register(mock_builder()).build(latchkey::context::<MockRuntime>()).expect("build app");
+        let app = latchkey::register(mock_builder())
+            .build(latchkey::context::<MockRuntime>())
+            .expect("build app");
         app.manage(AuthService::new(dir.to_path_buf(), config, vault));
         let window = match app.get_webview_window("main") {
             Some(w) => w,
-            None => WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("main window"),
+            None => WebviewWindowBuilder::new(&app, "main", Default::default())
+                .build()
+                .expect("main window"),
         };
         Self { app, window }
     }
@@ -42,7 +46,11 @@ impl TestApp {
     }
 }
 
-pub fn call_from(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+pub fn call_from(
+    window: &WebviewWindow<MockRuntime>,
+    cmd: &str,
+    args: Value,
+) -> Result<Value, Value> {
     tauri::test::get_ipc_response(
         window,
         tauri::webview::InvokeRequest {
@@ -66,6 +74,9 @@ pub fn creds(username: &str, password: &str, remember: bool) -> Value {
 pub fn err_code(result: Result<Value, Value>) -> String {
     match result {
         Ok(v) => panic!("expected an error, got {v}"),
-        Err(e) => e["code"].as_str().unwrap_or_else(|| panic!("error without a code: {e}")).to_owned(),
+        Err(e) => e["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("error without a code: {e}"))
+            .to_owned(),
     }
 }

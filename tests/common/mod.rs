@@ -22,7 +22,10 @@ pub fn pw(s: &str) -> Password {
 
 /// A fresh temporary folder (deleted on drop).
 pub fn temp_dir() -> tempfile::TempDir {
-    tempfile::Builder::new().prefix("latchkey-test-").tempdir().expect("temp dir")
+    tempfile::Builder::new()
+        .prefix("latchkey-test-")
+        .tempdir()
+        .expect("temp dir")
 }
 
 /// An engine with the production defaults over a fresh folder.

@@ -1,0 +1,58 @@
+# The README's commands. Each installs what is missing first (Debian 12 / Ubuntu 22.04+;
+# as root, or through sudo for a normal user), so nothing else is needed.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Debian packages: build (WebKitGTK), tests (X server, D-Bus, gnome-keyring, secret-tool,
+# xwininfo, the WebKit WebDriver, the reference argon2 for an independent check) and
+# installers (rpm for .rpm, lintian to check the .deb).
+APT_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev \
+	xvfb x11-utils dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver \
+	python3-argon2 rpm lintian file
+TAURI_CLI := npx --yes @tauri-apps/cli@2.12.5
+TAURI_DRIVER_VERSION := 2.1.0
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+.PHONY: help deps run test lint bundle bench clean
+
+help:
+	@echo "make run     install what is missing, build, and launch Latchkey"
+	@echo "make test    install what is missing, then run every test and lint"
+	@echo "make bundle  build the .deb and .rpm installers into target/release/bundle/"
+	@echo "make bench   run the benchmarks (see benches/README.md)"
+
+deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing system packages:" $$missing; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		$(SUDO) apt-get update -qq && \
+		{ $(SUDO) apt-get install -y -qq --no-install-recommends $$missing || $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; }; \
+	fi
+	@command -v npx >/dev/null || { echo "Installing Node.js (for the Tauri CLI)"; DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm; }
+	@command -v cargo >/dev/null || { echo "Rust is needed: install it with rustup (https://rustup.rs), then run make again."; exit 1; }
+	@if ! command -v tauri-driver >/dev/null && [ ! -x "$${CARGO_HOME:-$$HOME/.cargo}/bin/tauri-driver" ]; then \
+		echo "Installing tauri-driver $(TAURI_DRIVER_VERSION) from crates.io"; \
+		cargo install tauri-driver --version $(TAURI_DRIVER_VERSION) --locked; \
+	fi
+
+run: deps
+	cargo run --release
+
+test: deps lint
+	cargo test --all-targets --no-fail-fast
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --all-targets -- -D warnings
+
+bundle: deps
+	$(TAURI_CLI) build --bundles deb,rpm
+	@ls -l target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm
+
+bench: deps
+	cargo bench
+
+clean:
+	cargo clean
