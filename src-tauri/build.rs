@@ -5,10 +5,24 @@ fn main() {
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .capabilities_path_pattern("src-tauri/capabilities/**/*")
-            .app_manifest(
-                tauri_build::AppManifest::new()
-                    .commands(&["signup", "login", "profile", "logout", "session"]),
-            ),
+            .app_manifest(tauri_build::AppManifest::new().commands(&[
+                "signup",
+                "login",
+                "profile",
+                "logout",
+                "session",
+                "change_password",
+                "list_sessions",
+                "sign_out_others",
+                "delete_account",
+                "recent_accounts",
+                "forget_recent_account",
+                "admin_list_accounts",
+                "admin_reset_password",
+                "admin_unlock_account",
+                "admin_delete_account",
+                "admin_events",
+            ])),
     )
     .expect("failed to run tauri-build");
 }

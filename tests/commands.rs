@@ -38,7 +38,11 @@ fn signup_profile_logout_then_profile_is_not_authenticated() {
     let profile = app.call("profile", json!({})).unwrap();
     assert_eq!(
         profile,
-        json!({"userId": user_id, "username": "Alice", "createdAt": profile["createdAt"], "lastLoginAt": profile["lastLoginAt"]})
+        json!({
+            "userId": user_id, "username": "Alice", "createdAt": profile["createdAt"],
+            "lastLoginAt": profile["lastLoginAt"], "previousLoginAt": null,
+            "failedAttemptsSinceLastVisit": 0, "role": "admin", "mustChangePassword": false
+        })
     );
     let session = app.call("session", json!({})).unwrap();
     assert_eq!(session["signedIn"], true);

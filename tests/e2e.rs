@@ -159,7 +159,13 @@ impl Launch {
                     }
                 }
             }
-            assert!(Instant::now() < deadline, "{css} never showed text");
+            if Instant::now() >= deadline {
+                // Keep what the window showed, to see why.
+                if let Ok(png) = self.client.screenshot().await {
+                    let _ = std::fs::write(screenshot_dir().join("failure.png"), png);
+                }
+                panic!("{css} never showed text (see target/e2e-screenshots/failure.png)");
+            }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
@@ -337,5 +343,138 @@ async fn a_person_signs_up_signs_in_and_out_in_the_real_window() {
     let app = world.launch(fresh.path(), &short).await;
     app.on_page("login.html").await;
     assert_eq!(world.bus.lookup(APP_IDENTIFIER, "session"), None);
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_resets_a_password_and_the_member_chooses_a_new_one() {
+    let world = World {
+        display: PrivateDisplay::start(),
+        bus: PrivateBus::with_secret_service(),
+    };
+    let data = temp_dir();
+    let app = world.launch(data.path(), &[]).await;
+
+    // The first account is the administrator.
+    app.sign_up("Admin", GOOD_PW, false).await;
+    app.on_page("profile.html").await;
+    assert_eq!(app.text_appears("#profile-role").await, "Administrator");
+    assert!(app
+        .client
+        .find(Locator::Css("#admin-link"))
+        .await
+        .unwrap()
+        .is_displayed()
+        .await
+        .unwrap());
+    app.click("#logout").await;
+
+    // A member: no way into the admin screen, not even by its address.
+    app.sign_up("member1", GOOD_PW, false).await;
+    app.on_page("profile.html").await;
+    assert_eq!(app.text_appears("#profile-role").await, "Member");
+    assert!(!app
+        .client
+        .find(Locator::Css("#admin-link"))
+        .await
+        .unwrap()
+        .is_displayed()
+        .await
+        .unwrap());
+    let url = app.client.current_url().await.unwrap().to_string();
+    app.client
+        .goto(&url.replace("profile.html", "admin.html"))
+        .await
+        .unwrap();
+    app.on_page("profile.html").await;
+    app.click("#logout").await;
+
+    // Recent accounts on the sign-in screen fill the username.
+    app.on_page("login.html").await;
+    let recent = app.text_appears("#recent-list").await;
+    assert!(
+        recent.contains("member1") && recent.contains("Admin"),
+        "{recent}"
+    );
+    app.screenshot("signin-recent").await;
+    app.click("#recent-list li:nth-child(2) .recent-name").await;
+    let filled = app
+        .client
+        .find(Locator::Css("#username"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(filled.as_deref(), Some("Admin"));
+
+    // The administrator resets member1's password.
+    app.fill("#password", GOOD_PW).await;
+    app.click("button[type=submit]").await;
+    app.on_page("profile.html").await;
+    app.click("#admin-link").await;
+    app.on_page("admin.html").await;
+    app.text_appears("#accounts-body").await;
+    app.click("tr[data-username='member1'] button.reset").await;
+    let temporary = app.text_appears("#temp-password").await;
+    assert_eq!(temporary.len(), 19, "{temporary}");
+    app.screenshot("admin").await;
+    app.click("a[href='profile.html']").await;
+    app.on_page("profile.html").await;
+    app.click("#logout").await;
+
+    // member1 signs in with it and must choose a new password first.
+    app.on_page("login.html").await;
+    app.submit("member1", &temporary, false).await;
+    app.on_page("change-password.html").await;
+    app.fill("#current-password", &temporary).await;
+    app.fill("#new-password", "Fresh-Start-2026").await;
+    app.fill("#confirm-password", "Fresh-Start-2026").await;
+    app.screenshot("forced-change").await;
+    app.click("button[type=submit]").await;
+    app.on_page("profile.html").await;
+    assert_eq!(app.text_appears("#profile-username").await, "member1");
+
+    // Changing the password ends member1's other session (made here, as a second launch
+    // sharing the data folder would).
+    let other = latchkey::engine::Accounts::open(data.path(), Default::default()).unwrap();
+    let elsewhere = other
+        .sign_in(
+            "member1",
+            &pw("Fresh-Start-2026"),
+            true,
+            latchkey::engine::now_ms(),
+        )
+        .unwrap();
+    app.client.refresh().await.unwrap();
+    app.on_page("profile.html").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while app
+        .client
+        .find_all(Locator::Css("#sessions-list li"))
+        .await
+        .unwrap()
+        .len()
+        < 2
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the second session never appeared"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.fill("#current-password", "Fresh-Start-2026").await;
+    app.fill("#new-password", "Second-Choice-77").await;
+    app.fill("#confirm-password", "Second-Choice-77").await;
+    app.click("#change-password-form button[type=submit]").await;
+    assert!(app
+        .text_appears("#change-password-done")
+        .await
+        .contains("signed out everywhere else"));
+    assert!(other
+        .validate_session(&elsewhere.token, latchkey::engine::now_ms())
+        .unwrap()
+        .is_none());
+    app.screenshot("profile-management").await;
     app.quit().await;
 }

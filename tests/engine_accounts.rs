@@ -225,8 +225,8 @@ fn change_password_needs_the_current_one_and_ends_other_sessions() {
 #[test]
 fn delete_user_needs_the_password_and_removes_everything() {
     let (dir, a) = engine();
-    let user = a.create_user("leaving", &pw(GOOD_PW), T0).unwrap();
     let stay = a.create_user("staying", &pw(GOOD_PW), T0).unwrap();
+    let user = a.create_user("leaving", &pw(GOOD_PW), T0).unwrap();
     a.create_session(&user.id, true, T0).unwrap();
     a.create_session(&stay.id, true, T0).unwrap();
     assert_eq!(

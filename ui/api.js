@@ -31,7 +31,28 @@ export const api = {
   profile: () => call('profile'),
   logout: () => call('logout'),
   session: () => call('session'),
+  changePassword: (currentPassword, newPassword) => call('change_password', { currentPassword, newPassword }),
+  listSessions: () => call('list_sessions'),
+  signOutOthers: () => call('sign_out_others'),
+  deleteAccount: (password, confirm) => call('delete_account', { password, confirm }),
+  recentAccounts: () => call('recent_accounts'),
+  forgetRecentAccount: (username) => call('forget_recent_account', { username }),
+  adminListAccounts: (password) => call('admin_list_accounts', { password }),
+  adminResetPassword: (userId, password) => call('admin_reset_password', { userId, password }),
+  adminUnlockAccount: (userId, password) => call('admin_unlock_account', { userId, password }),
+  adminDeleteAccount: (userId, password) => call('admin_delete_account', { userId, password }),
+  adminEvents: (password) => call('admin_events', { password }),
 };
+
+// Where a signed-in person belongs: a temporary password must be replaced first.
+export function homeFor(profile) {
+  return profile && profile.mustChangePassword ? 'change-password.html' : 'profile.html';
+}
+
+export function formatTime(ms) {
+  if (typeof ms !== 'number') return 'Never';
+  return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
 
 // Plain words for each code. Rule errors keep the engine's message, which says what is allowed.
 export function messageFor(error) {
@@ -45,6 +66,13 @@ export function messageFor(error) {
     case 'NOT_AUTHENTICATED':
       return 'You are signed out. Please sign in again.';
     case 'INVALID_USERNAME':
+    case 'FORBIDDEN':
+    case 'REAUTH_REQUIRED':
+    case 'PASSWORD_CHANGE_REQUIRED':
+    case 'ACCOUNT_NOT_FOUND':
+    case 'CANNOT_TARGET_SELF':
+    case 'LAST_ADMINISTRATOR':
+    case 'CONFIRMATION_REQUIRED':
     case 'INVALID_PASSWORD':
     case 'WEAK_PASSWORD':
     case 'STORAGE_UNAVAILABLE':

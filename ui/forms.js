@@ -1,7 +1,7 @@
 // Behaviour shared by the sign-up and sign-in forms: busy state, errors, the password
 // show/hide toggle and the caps-lock warning.
 
-import { messageFor, waitMessage } from './api.js';
+import { homeFor, messageFor, waitMessage } from './api.js';
 
 export function $(id) {
   return document.getElementById(id);
@@ -49,6 +49,17 @@ export function showError(error) {
   }
 }
 
+// Shows an error in a given alert element (for the smaller forms on the profile).
+export function showErrorIn(box, error) {
+  box.hidden = false;
+  box.textContent = messageFor(error);
+}
+
+export function hide(box) {
+  box.textContent = '';
+  box.hidden = true;
+}
+
 export function setupPasswordField() {
   const input = $('password');
   const toggle = $('toggle-password');
@@ -78,7 +89,7 @@ export async function leaveIfSignedIn(api) {
   try {
     const state = await api.session();
     if (state.signedIn) {
-      window.location.replace('profile.html');
+      window.location.replace(homeFor(state.profile));
       return true;
     }
     if (state.notice) {
@@ -108,7 +119,7 @@ export function wireCredentialsForm(form, busyLabel, action) {
       const result = await action(username, password, remember);
       $('password').value = '';
       const notice = result && result.notice ? `?notice=keyring` : '';
-      window.location.replace(`profile.html${notice}`);
+      window.location.replace(`${homeFor(result && result.profile)}${notice}`);
     } catch (error) {
       setBusy(form, false);
       $('password').value = '';

@@ -1,5 +1,7 @@
 //! The desktop shell: Tauri commands, the keyring, the window and the app's life cycle.
 
+pub mod account;
+pub mod admin;
 pub mod commands;
 pub mod logging;
 pub mod service;
@@ -23,6 +25,17 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::profile,
         commands::logout,
         commands::session,
+        commands::change_password,
+        commands::list_sessions,
+        commands::sign_out_others,
+        commands::delete_account,
+        commands::recent_accounts,
+        commands::forget_recent_account,
+        commands::admin_list_accounts,
+        commands::admin_reset_password,
+        commands::admin_unlock_account,
+        commands::admin_delete_account,
+        commands::admin_events,
     ])
 }
 

@@ -5,7 +5,9 @@
 //! runs on blocking threads; the lock on the current session is never held across `.await`.
 
 use crate::app::vault::TokenVault;
-use crate::engine::{now_ms, Accounts, AuthError, Config, Password, SessionToken, User};
+use crate::engine::{
+    now_ms, Accounts, AuthError, Config, Password, Role, Session, SessionToken, User,
+};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -27,6 +29,14 @@ pub struct Profile {
     pub created_at: i64,
     /// The latest sign-in (Unix ms).
     pub last_login_at: Option<i64>,
+    /// The sign-in before this one, for "Last signed in …".
+    pub previous_login_at: Option<i64>,
+    /// Failed sign-ins between the previous sign-in and this one.
+    pub failed_attempts_since_last_visit: u32,
+    /// `admin` or `member`.
+    pub role: Role,
+    /// Whether a new password must be chosen before anything else.
+    pub must_change_password: bool,
 }
 
 impl From<User> for Profile {
@@ -36,6 +46,10 @@ impl From<User> for Profile {
             username: u.username,
             created_at: u.created_at,
             last_login_at: u.last_login_at,
+            previous_login_at: u.previous_login_at,
+            failed_attempts_since_last_visit: u.failures_before_login,
+            role: u.role,
+            must_change_password: u.must_change_password,
         }
     }
 }
@@ -79,7 +93,7 @@ pub struct AuthService {
 }
 
 /// Runs blocking work (SQLite, argon2, keyring) off the async threads.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, AuthError> {
     tauri::async_runtime::spawn_blocking(f).await.map_err(|e| {
@@ -127,7 +141,7 @@ impl AuthService {
         )
     }
 
-    fn current_token(&self) -> Option<SessionToken> {
+    pub(crate) fn current_token(&self) -> Option<SessionToken> {
         self.current
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -264,31 +278,72 @@ impl AuthService {
         }
     }
 
-    /// The signed-in person's profile.
+    /// Runs `f` for the signed-in person on a blocking thread, after validating their
+    /// session (renewing it when idle). A person who must change their password is refused
+    /// with `PASSWORD_CHANGE_REQUIRED` unless `during_forced_change` allows it.
     ///
     /// # Errors
     /// `NOT_AUTHENTICATED` when nobody is signed in or the session has ended (the saved
-    /// token is then removed); a storage code.
-    pub async fn profile(&self) -> Result<Profile, AuthError> {
+    /// token is then removed); `PASSWORD_CHANGE_REQUIRED`; whatever `f` returns.
+    pub(crate) async fn with_session<T: Send + 'static>(
+        &self,
+        during_forced_change: bool,
+        f: impl FnOnce(&Accounts, &Session, &User) -> Result<T, AuthError> + Send + 'static,
+    ) -> Result<T, AuthError> {
         self.ensure_restored().await?;
         let token = self.current_token().ok_or(AuthError::NotAuthenticated)?;
         let accounts = self.accounts().await?;
         let check = token.clone();
-        let user = blocking(move || -> Result<Option<User>, AuthError> {
-            match accounts.validate_session(&check, now_ms())? {
-                Some(session) => accounts.get_user(&session.user_id),
-                None => Ok(None),
+        let outcome = blocking(move || -> Result<Option<T>, AuthError> {
+            let Some(session) = accounts.validate_session(&check, now_ms())? else {
+                return Ok(None);
+            };
+            let Some(user) = accounts.get_user(&session.user_id)? else {
+                return Ok(None);
+            };
+            if user.must_change_password && !during_forced_change {
+                return Err(AuthError::PasswordChangeRequired);
             }
+            f(&accounts, &session, &user).map(Some)
         })
         .await??;
-        match user {
-            Some(user) => Ok(user.into()),
+        match outcome {
+            Some(value) => Ok(value),
             None => {
                 self.forget_if_current(&token);
                 self.clear_vault().await;
                 Err(AuthError::NotAuthenticated)
             }
         }
+    }
+
+    /// The signed-in person's profile.
+    ///
+    /// # Errors
+    /// `NOT_AUTHENTICATED` when nobody is signed in or the session has ended (the saved
+    /// token is then removed); a storage code.
+    pub async fn profile(&self) -> Result<Profile, AuthError> {
+        self.with_session(true, |_, _, user| Ok(user.clone().into()))
+            .await
+    }
+
+    /// Ends the signed-in person's account after checking the password and an explicit
+    /// confirmation, then signs out.
+    ///
+    /// # Errors
+    /// `CONFIRMATION_REQUIRED`, `LAST_ADMINISTRATOR`, `INVALID_CREDENTIALS`,
+    /// `TOO_MANY_ATTEMPTS`, `NOT_AUTHENTICATED`, storage codes.
+    pub async fn delete_account(&self, password: Password, confirm: bool) -> Result<(), AuthError> {
+        if !confirm {
+            return Err(AuthError::ConfirmationRequired);
+        }
+        self.with_session(false, move |accounts, _, user| {
+            accounts.delete_user(&user.id, &password, now_ms())
+        })
+        .await?;
+        self.set_current(None);
+        self.clear_vault().await;
+        Ok(())
     }
 
     /// Who is signed in now, for start-up routing.
@@ -326,7 +381,7 @@ impl AuthService {
         };
         let accounts = self.accounts().await?;
         let token = current.token.clone();
-        if let Err(e) = blocking(move || accounts.invalidate_session(&token)).await? {
+        if let Err(e) = blocking(move || accounts.sign_out(&token, now_ms())).await? {
             self.set_current(Some(current));
             return Err(e);
         }

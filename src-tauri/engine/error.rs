@@ -49,6 +49,27 @@ pub enum AuthError {
         "The account database was made by a newer version of Latchkey. Update Latchkey to open it."
     )]
     DatabaseTooNew,
+    /// The signed-in person is not allowed to do this (administrators only).
+    #[error("Only an administrator can do that.")]
+    Forbidden,
+    /// An administrator action needs the administrator's password again.
+    #[error("For your security, enter your password again to continue.")]
+    ReauthRequired,
+    /// The person signed in with a temporary password and must choose a new one first.
+    #[error("Choose a new password to continue.")]
+    PasswordChangeRequired,
+    /// The account acted on does not exist (any more).
+    #[error("That account no longer exists.")]
+    AccountNotFound,
+    /// An administrator action aimed at the administrator's own account.
+    #[error("Use your profile to change or delete your own account.")]
+    CannotTargetSelf,
+    /// The last administrator tried to delete their account while others exist.
+    #[error("You are the only administrator. Delete the other accounts first, or keep this one.")]
+    LastAdministrator,
+    /// A destructive action was not explicitly confirmed.
+    #[error("Confirm that you want to do this.")]
+    ConfirmationRequired,
     /// Anything else. Details go to the log, never to the user.
     #[error("Something went wrong. Please try again.")]
     Internal,
@@ -69,6 +90,13 @@ impl AuthError {
             Self::StorageFull => "STORAGE_FULL",
             Self::StorageCorrupt => "STORAGE_CORRUPT",
             Self::DatabaseTooNew => "DATABASE_TOO_NEW",
+            Self::Forbidden => "FORBIDDEN",
+            Self::ReauthRequired => "REAUTH_REQUIRED",
+            Self::PasswordChangeRequired => "PASSWORD_CHANGE_REQUIRED",
+            Self::AccountNotFound => "ACCOUNT_NOT_FOUND",
+            Self::CannotTargetSelf => "CANNOT_TARGET_SELF",
+            Self::LastAdministrator => "LAST_ADMINISTRATOR",
+            Self::ConfirmationRequired => "CONFIRMATION_REQUIRED",
             Self::Internal => "INTERNAL",
         }
     }

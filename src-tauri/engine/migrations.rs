@@ -43,6 +43,32 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE "session" ADD COLUMN remember INTEGER NOT NULL DEFAULT 1;
     CREATE INDEX session_idle_expires ON "session"(idle_expires);
     "#,
+    // 3: account management on a shared computer: roles, forced password changes, sign-in
+    // banners, administrator re-authentication, recent accounts and the audit log. The
+    // oldest existing account becomes the administrator.
+    r#"
+    ALTER TABLE "user" ADD COLUMN role TEXT NOT NULL DEFAULT 'member' CHECK (role IN ('admin', 'member'));
+    ALTER TABLE "user" ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE "user" ADD COLUMN previous_login_at INTEGER;
+    ALTER TABLE "user" ADD COLUMN failures_before_login INTEGER NOT NULL DEFAULT 0;
+    UPDATE "user" SET role = 'admin'
+        WHERE id = (SELECT id FROM "user" ORDER BY created_at, rowid LIMIT 1);
+    ALTER TABLE "session" ADD COLUMN reauth_at INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE recent_account (
+        os_user      TEXT NOT NULL,
+        key_id       TEXT NOT NULL,
+        last_used_at INTEGER NOT NULL,
+        PRIMARY KEY (os_user, key_id)
+    ) STRICT;
+    CREATE TABLE auth_event (
+        id       INTEGER PRIMARY KEY,
+        at       INTEGER NOT NULL,
+        kind     TEXT NOT NULL,
+        username TEXT,
+        actor    TEXT
+    ) STRICT;
+    CREATE INDEX auth_event_at ON auth_event(at);
+    "#,
 ];
 
 /// The schema version this build writes.

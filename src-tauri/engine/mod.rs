@@ -5,17 +5,24 @@
 //! are tested without a clock.
 
 pub mod accounts;
+pub mod admin;
+pub mod audit;
 pub mod config;
 pub mod db;
 pub mod error;
 pub mod hashing;
+pub mod manage;
 pub mod migrations;
+pub mod recent;
 pub mod rules;
 pub mod secret;
 pub mod sessions;
+pub mod signin;
 pub mod throttle;
 
-pub use accounts::{Accounts, SignedIn, User};
+pub use accounts::{Accounts, Role, SignedIn, User};
+pub use admin::AccountSummary;
+pub use audit::AuthEvent;
 pub use config::{Config, SessionPolicy};
 pub use error::AuthError;
 pub use hashing::HashParams;

@@ -37,6 +37,8 @@ pub struct Session {
     pub last_used_at: i64,
     /// Whether the person asked to stay signed in across restarts.
     pub remember: bool,
+    /// When the password was last entered in this session (for administrator actions).
+    pub reauth_at: i64,
     /// Whether this validation renewed it (Lucia's `fresh`).
     pub fresh: bool,
 }
@@ -76,7 +78,7 @@ fn well_formed(token: &SessionToken) -> bool {
 }
 
 const COLUMNS: &str =
-    "id, user_id, active_expires, idle_expires, created_at, last_used_at, remember";
+    "id, user_id, active_expires, idle_expires, created_at, last_used_at, remember, reauth_at";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Session> {
     Ok(Session {
@@ -87,6 +89,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Session> {
         created_at: r.get(4)?,
         last_used_at: r.get(5)?,
         remember: r.get(6)?,
+        reauth_at: r.get(7)?,
         fresh: false,
     })
 }
@@ -109,10 +112,11 @@ pub(crate) fn insert_session(
         created_at: now,
         last_used_at: now,
         remember,
+        reauth_at: now,
         fresh: true,
     };
     tx.prepare_cached(&format!(
-        r#"INSERT INTO "session" ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"#
+        r#"INSERT INTO "session" ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"#
     ))?
     .execute(params![
         session.id,
@@ -121,7 +125,8 @@ pub(crate) fn insert_session(
         session.idle_expires,
         session.created_at,
         session.last_used_at,
-        session.remember
+        session.remember,
+        session.reauth_at
     ])?;
     Ok(session)
 }
@@ -215,6 +220,25 @@ impl Accounts {
     /// A storage code.
     pub fn invalidate_session(&self, token: &SessionToken) -> Result<(), AuthError> {
         self.invalidate_session_id(&session_id(token))
+    }
+
+    /// Signs out: ends the session and records it in the audit log.
+    ///
+    /// # Errors
+    /// A storage code.
+    pub fn sign_out(&self, token: &SessionToken, now: i64) -> Result<(), AuthError> {
+        let id = session_id(token);
+        self.db.write(|tx| {
+            let user: Option<String> = tx
+                .prepare_cached(r#"SELECT u.username FROM "session" s JOIN "user" u ON u.id = s.user_id WHERE s.id = ?1"#)?
+                .query_row([&id], |r| r.get(0))
+                .optional()?;
+            tx.prepare_cached(r#"DELETE FROM "session" WHERE id = ?1"#)?.execute([&id])?;
+            if let Some(user) = user {
+                crate::engine::audit::record(tx, now, crate::engine::audit::EventKind::SignOut, Some(&user), None)?;
+            }
+            Ok(())
+        })
     }
 
     /// Ends one session by its id (the token's hash).
