@@ -478,3 +478,28 @@ async fn an_administrator_resets_a_password_and_the_member_chooses_a_new_one() {
     app.screenshot("profile-management").await;
     app.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_damaged_database_is_reported_in_plain_words_and_left_alone() {
+    let world = World {
+        display: PrivateDisplay::start(),
+        bus: PrivateBus::with_secret_service(),
+    };
+    let data = temp_dir();
+    let garbage = vec![0x5au8; 8192];
+    std::fs::write(data.path().join("latchkey.db"), &garbage).unwrap();
+    let app = world.launch(data.path(), &[]).await;
+    app.on_page("login.html").await;
+    let message = app.text_appears("#error").await;
+    assert!(message.contains("damaged"), "{message}");
+    assert!(!message.contains("latchkey.db") && !message.contains(&*data.path().to_string_lossy()));
+    app.screenshot("damaged-database").await;
+    // The app keeps answering: a sign-in attempt gets the same plain answer.
+    app.submit("alice", GOOD_PW, false).await;
+    assert!(app.text_appears("#error").await.contains("damaged"));
+    app.quit().await;
+    assert_eq!(
+        std::fs::read(data.path().join("latchkey.db")).unwrap(),
+        garbage
+    );
+}

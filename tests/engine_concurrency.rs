@@ -108,6 +108,10 @@ fn check_without_integrity(dir: &Path, tallies: &[Tally]) {
     }
     let invalid: i64 = tallies.iter().map(|t| t.invalid_answers).sum();
     assert!(invalid > 0);
+    println!(
+        "{} signups, {invalid} failed sign-ins counted exactly, no storage error",
+        created
+    );
     assert_eq!(
         count(
             dir,
@@ -133,7 +137,7 @@ fn child_hammer() {
         return;
     };
     let a = Accounts::open(Path::new(&dir), cheap_config()).unwrap();
-    let tally = hammer(&a, &tag, 25, 50);
+    let tally = hammer(&a, &tag, 50, 500);
     println!(
         "\nRESULT {} {}",
         tally.invalid_answers,
@@ -193,6 +197,10 @@ fn two_processes_on_one_file() {
             }
         })
         .collect();
-    assert_eq!(tallies.iter().map(|t| t.created.len()).sum::<usize>(), 50);
+    assert_eq!(
+        tallies.iter().map(|t| t.created.len()).sum::<usize>(),
+        100,
+        "50 signups from each process"
+    );
     check_without_integrity(dir.path(), &tallies);
 }

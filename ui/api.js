@@ -11,12 +11,23 @@ export class ApiError extends Error {
   }
 }
 
+// Text from the page may hold lone UTF-16 surrogates, which are not valid Unicode; send
+// them as U+FFFD so that Rust always receives text it can judge (and answer with a code).
+function wellFormed(args) {
+  if (!args) return args;
+  const out = {};
+  for (const [key, value] of Object.entries(args)) {
+    out[key] = typeof value === 'string' && typeof value.toWellFormed === 'function' ? value.toWellFormed() : value;
+  }
+  return out;
+}
+
 async function call(command, args) {
   if (!tauri || !tauri.core) {
     throw new ApiError('INTERNAL', 'Latchkey must be opened as an app.');
   }
   try {
-    return await tauri.core.invoke(command, args);
+    return await tauri.core.invoke(command, wellFormed(args));
   } catch (error) {
     if (error && typeof error === 'object' && typeof error.code === 'string') {
       throw new ApiError(error.code, String(error.message || ''), error.retryAfterSecs);

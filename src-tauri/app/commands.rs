@@ -1,25 +1,32 @@
 //! The Tauri commands the webview may call. Each is a few lines over [`AuthService`]; none
-//! takes a user id or a token: the current user always comes from the token held in Rust.
+//! takes a user id or a token for the current user: that always comes from the token held
+//! in Rust. Arguments are taken as [`Arg`] so that a wrong type or a missing field is
+//! answered with a coded `INVALID_INPUT` error.
 
 use crate::app::account::SessionInfo;
 use crate::app::admin::TemporaryPassword;
+use crate::app::args::{flag, optional, required, Arg};
 use crate::app::service::{AuthService, Profile, SessionView, SignedInView};
 use crate::engine::{AccountSummary, AuthError, AuthEvent, Password};
 use tauri::State;
 
+type Text = Option<Arg<String>>;
+type Secret = Option<Arg<Password>>;
+
 /// Creates an account and signs it in.
 ///
 /// # Errors
-/// `INVALID_USERNAME`, `INVALID_PASSWORD`, `WEAK_PASSWORD`, `USERNAME_TAKEN`, storage codes.
+/// `INVALID_USERNAME`, `INVALID_PASSWORD`, `WEAK_PASSWORD`, `USERNAME_TAKEN`, `INVALID_INPUT`,
+/// storage codes.
 #[tauri::command]
 pub async fn signup(
     service: State<'_, AuthService>,
-    username: String,
-    password: Password,
-    remember: Option<bool>,
+    username: Text,
+    password: Secret,
+    remember: Option<Arg<bool>>,
 ) -> Result<SignedInView, AuthError> {
     service
-        .signup(username, password, remember.unwrap_or(false))
+        .signup(required(username)?, required(password)?, flag(remember)?)
         .await
 }
 
@@ -27,16 +34,16 @@ pub async fn signup(
 ///
 /// # Errors
 /// `INVALID_CREDENTIALS`, `TOO_MANY_ATTEMPTS`, `INVALID_USERNAME`, `INVALID_PASSWORD`,
-/// storage codes.
+/// `INVALID_INPUT`, storage codes.
 #[tauri::command]
 pub async fn login(
     service: State<'_, AuthService>,
-    username: String,
-    password: Password,
-    remember: Option<bool>,
+    username: Text,
+    password: Secret,
+    remember: Option<Arg<bool>>,
 ) -> Result<SignedInView, AuthError> {
     service
-        .login(username, password, remember.unwrap_or(false))
+        .login(required(username)?, required(password)?, flag(remember)?)
         .await
 }
 
@@ -74,11 +81,11 @@ pub async fn session(service: State<'_, AuthService>) -> Result<SessionView, Aut
 #[tauri::command]
 pub async fn change_password(
     service: State<'_, AuthService>,
-    current_password: Password,
-    new_password: Password,
+    current_password: Secret,
+    new_password: Secret,
 ) -> Result<Profile, AuthError> {
     service
-        .change_password(current_password, new_password)
+        .change_password(required(current_password)?, required(new_password)?)
         .await
 }
 
@@ -107,10 +114,12 @@ pub async fn sign_out_others(service: State<'_, AuthService>) -> Result<usize, A
 #[tauri::command]
 pub async fn delete_account(
     service: State<'_, AuthService>,
-    password: Password,
-    confirm: bool,
+    password: Secret,
+    confirm: Option<Arg<bool>>,
 ) -> Result<(), AuthError> {
-    service.delete_account(password, confirm).await
+    service
+        .delete_account(required(password)?, flag(confirm)?)
+        .await
 }
 
 /// Usernames recently signed in on this OS account.
@@ -125,13 +134,13 @@ pub async fn recent_accounts(service: State<'_, AuthService>) -> Result<Vec<Stri
 /// Removes a name from the recent list.
 ///
 /// # Errors
-/// `INVALID_USERNAME`, storage codes.
+/// `INVALID_USERNAME`, `INVALID_INPUT`, storage codes.
 #[tauri::command]
 pub async fn forget_recent_account(
     service: State<'_, AuthService>,
-    username: String,
+    username: Text,
 ) -> Result<(), AuthError> {
-    service.forget_recent_account(username).await
+    service.forget_recent_account(required(username)?).await
 }
 
 /// Administrators: every account.
@@ -141,9 +150,9 @@ pub async fn forget_recent_account(
 #[tauri::command]
 pub async fn admin_list_accounts(
     service: State<'_, AuthService>,
-    password: Option<Password>,
+    password: Secret,
 ) -> Result<Vec<AccountSummary>, AuthError> {
-    service.admin_list_accounts(password).await
+    service.admin_list_accounts(optional(password)?).await
 }
 
 /// Administrators: reset another account's password to a temporary one.
@@ -153,10 +162,12 @@ pub async fn admin_list_accounts(
 #[tauri::command]
 pub async fn admin_reset_password(
     service: State<'_, AuthService>,
-    user_id: String,
-    password: Option<Password>,
+    user_id: Text,
+    password: Secret,
 ) -> Result<TemporaryPassword, AuthError> {
-    service.admin_reset_password(user_id, password).await
+    service
+        .admin_reset_password(required(user_id)?, optional(password)?)
+        .await
 }
 
 /// Administrators: unlock a throttled account.
@@ -166,10 +177,12 @@ pub async fn admin_reset_password(
 #[tauri::command]
 pub async fn admin_unlock_account(
     service: State<'_, AuthService>,
-    user_id: String,
-    password: Option<Password>,
+    user_id: Text,
+    password: Secret,
 ) -> Result<(), AuthError> {
-    service.admin_unlock_account(user_id, password).await
+    service
+        .admin_unlock_account(required(user_id)?, optional(password)?)
+        .await
 }
 
 /// Administrators: delete another account (with the administrator's password).
@@ -179,10 +192,12 @@ pub async fn admin_unlock_account(
 #[tauri::command]
 pub async fn admin_delete_account(
     service: State<'_, AuthService>,
-    user_id: String,
-    password: Password,
+    user_id: Text,
+    password: Secret,
 ) -> Result<(), AuthError> {
-    service.admin_delete_account(user_id, password).await
+    service
+        .admin_delete_account(required(user_id)?, required(password)?)
+        .await
 }
 
 /// Administrators: the latest audit events.
@@ -192,7 +207,7 @@ pub async fn admin_delete_account(
 #[tauri::command]
 pub async fn admin_events(
     service: State<'_, AuthService>,
-    password: Option<Password>,
+    password: Secret,
 ) -> Result<Vec<AuthEvent>, AuthError> {
-    service.admin_events(password).await
+    service.admin_events(optional(password)?).await
 }

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod args;
 pub mod commands;
 pub mod logging;
 pub mod service;

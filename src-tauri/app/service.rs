@@ -4,7 +4,7 @@
 //! through a [`TokenVault`], and restores it once at start-up. All engine and keyring work
 //! runs on blocking threads; the lock on the current session is never held across `.await`.
 
-use crate::app::vault::TokenVault;
+use crate::app::vault::{TokenVault, VaultError};
 use crate::engine::{
     now_ms, Accounts, AuthError, Config, Password, Role, Session, SessionToken, User,
 };
@@ -12,6 +12,9 @@ use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use tokio::sync::OnceCell;
+
+/// How long a keyring call may take before the keyring counts as unavailable.
+pub const KEYRING_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// What the person is told when their sign-in cannot be kept for next time.
 pub const KEYRING_NOTICE: &str =
@@ -194,8 +197,10 @@ impl AuthService {
     ) -> Result<SignedInView, AuthError> {
         self.ensure_restored().await?;
         let accounts = self.accounts().await?;
-        let signed =
-            blocking(move || accounts.sign_in(&username, &password, remember, now_ms())).await??;
+        let signed = blocking(move || accounts.sign_in(&username, &password, remember, now_ms()))
+            .await?
+            .inspect_err(|e| log::info!("sign-in refused: {}", e.code()))?;
+        log::info!("signed in");
         let notice = self.adopt(signed.token, remember).await?;
         Ok(SignedInView {
             profile: signed.user.into(),
@@ -218,8 +223,7 @@ impl AuthService {
             let accounts = self.accounts().await?;
             blocking(move || accounts.invalidate_session(&previous.token)).await??;
         }
-        let vault = self.vault.clone();
-        match blocking(move || vault.save(&token)).await? {
+        match self.with_vault(move |vault| vault.save(&token)).await {
             Ok(()) => Ok(None),
             Err(e) => {
                 log::warn!("session kept in memory only: {e}");
@@ -241,8 +245,7 @@ impl AuthService {
         let accounts = self.accounts().await?;
         let sweeper = accounts.clone();
         blocking(move || sweeper.delete_expired_sessions(now_ms())).await??;
-        let vault = self.vault.clone();
-        let stored = match blocking(move || vault.load()).await? {
+        let stored = match self.with_vault(|vault| vault.load()).await {
             Ok(stored) => stored,
             Err(e) => {
                 log::warn!("cannot read the saved session: {e}");
@@ -250,7 +253,11 @@ impl AuthService {
                 return Ok(());
             }
         };
-        let Some(token) = stored else { return Ok(()) };
+        let Some(token) = stored else {
+            log::debug!("no saved session");
+            return Ok(());
+        };
+        log::debug!("checking the saved session");
         let check = token.clone();
         let session = blocking(move || accounts.validate_session(&check, now_ms())).await??;
         match session {
@@ -272,9 +279,23 @@ impl AuthService {
     }
 
     async fn clear_vault(&self) {
-        let vault = self.vault.clone();
-        if let Ok(Err(e)) = blocking(move || vault.clear()).await {
+        if let Err(e) = self.with_vault(|vault| vault.clear()).await {
             log::warn!("cannot remove the saved session: {e}");
+        }
+    }
+
+    /// Runs one keyring call on a blocking thread, giving up after [`KEYRING_TIMEOUT`]: a
+    /// locked keyring may wait for an unlock prompt that nobody will answer.
+    async fn with_vault<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&dyn TokenVault) -> Result<T, VaultError> + Send + 'static,
+    ) -> Result<T, VaultError> {
+        let vault = self.vault.clone();
+        let call = tauri::async_runtime::spawn_blocking(move || f(vault.as_ref()));
+        match tokio::time::timeout(KEYRING_TIMEOUT, call).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(e)) => Err(VaultError(format!("keyring call failed: {e}"))),
+            Err(_) => Err(VaultError("the keyring did not answer in time".into())),
         }
     }
 
@@ -296,8 +317,12 @@ impl AuthService {
         let check = token.clone();
         let outcome = blocking(move || -> Result<Option<T>, AuthError> {
             let Some(session) = accounts.validate_session(&check, now_ms())? else {
+                log::debug!("the session has ended");
                 return Ok(None);
             };
+            if session.fresh {
+                log::debug!("idle session renewed");
+            }
             let Some(user) = accounts.get_user(&session.user_id)? else {
                 return Ok(None);
             };
@@ -402,8 +427,15 @@ impl AuthService {
                 log::warn!("cannot end the session at exit: {}", e.code());
             }
         }
-        if let Err(e) = self.vault.clear() {
-            log::warn!("cannot remove the saved session at exit: {e}");
+        let vault = self.vault.clone();
+        let (done, wait) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = done.send(vault.clear());
+        });
+        match wait.recv_timeout(KEYRING_TIMEOUT) {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => log::warn!("cannot remove the saved session at exit: {e}"),
+            Err(_) => log::warn!("the keyring did not answer at exit"),
         }
     }
 }

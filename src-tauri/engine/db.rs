@@ -44,6 +44,7 @@ impl Database {
         create_private_dir(dir)?;
         let path = dir.join(DATABASE_FILE);
         create_private_file(&path)?;
+        ensure_writable(&path)?;
         let conn = retry_busy(|| configure(&path)).map_err(storage_error)?;
         migrations::migrate(&conn)?;
         restrict_sidecar_files(&path);
@@ -163,7 +164,8 @@ fn configure(path: &Path) -> rusqlite::Result<Connection> {
 fn io_error(what: &str, e: &std::io::Error) -> AuthError {
     log::warn!("{what}: {}", e.kind());
     match e.raw_os_error() {
-        Some(28) => AuthError::StorageFull, // ENOSPC
+        Some(28) => AuthError::StorageFull,              // ENOSPC
+        Some(1 | 13 | 30) => AuthError::StorageReadOnly, // EPERM, EACCES, EROFS
         _ => AuthError::StorageUnavailable,
     }
 }
@@ -199,6 +201,35 @@ fn create_private_file(path: &Path) -> Result<(), AuthError> {
         Ok(_) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(io_error("cannot create the database file", &e)),
+    }
+}
+
+/// Refuses a database that cannot be written (read-only file, folder or disk) up front, with
+/// a precise code, before SQLite opens it read-only and fails later in less clear ways.
+fn ensure_writable(path: &Path) -> Result<(), AuthError> {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)
+        .map(drop)
+        .map_err(|e| io_error("the database file is not writable", &e))?;
+    let dir = path.parent().unwrap_or(path);
+    let probe = dir.join(format!(".latchkey-write-check-{}", std::process::id()));
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+    {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        // A leftover probe from a crashed run still proves the folder was writable.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) => Err(io_error("the data folder is not writable", &e)),
     }
 }
 

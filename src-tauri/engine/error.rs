@@ -38,6 +38,9 @@ pub enum AuthError {
     /// The database cannot be opened or written (permissions, missing folder, locked).
     #[error("The account database cannot be opened or written. Check that Latchkey's data folder is writable, then try again.")]
     StorageUnavailable,
+    /// The database or its folder is read-only; nothing was changed.
+    #[error("Latchkey's data folder is read-only, so nothing can be saved. Ask whoever manages this computer to make it writable.")]
+    StorageReadOnly,
     /// The disk is full; nothing was changed.
     #[error("The disk is full, so nothing was saved. Free some space and try again.")]
     StorageFull,
@@ -70,6 +73,10 @@ pub enum AuthError {
     /// A destructive action was not explicitly confirmed.
     #[error("Confirm that you want to do this.")]
     ConfirmationRequired,
+    /// A command received arguments of the wrong shape (a missing field, a number for a
+    /// name…); nothing was done.
+    #[error("Latchkey did not understand that request, so nothing was changed. Please try again.")]
+    InvalidInput,
     /// Anything else. Details go to the log, never to the user.
     #[error("Something went wrong. Please try again.")]
     Internal,
@@ -88,6 +95,8 @@ impl AuthError {
             Self::NotAuthenticated => "NOT_AUTHENTICATED",
             Self::StorageUnavailable => "STORAGE_UNAVAILABLE",
             Self::StorageFull => "STORAGE_FULL",
+            Self::StorageReadOnly => "STORAGE_READ_ONLY",
+            Self::InvalidInput => "INVALID_INPUT",
             Self::StorageCorrupt => "STORAGE_CORRUPT",
             Self::DatabaseTooNew => "DATABASE_TOO_NEW",
             Self::Forbidden => "FORBIDDEN",
@@ -128,9 +137,9 @@ pub(crate) fn storage_error(err: rusqlite::Error) -> AuthError {
     let mapped = match err.sqlite_error_code() {
         Some(C::DiskFull) => AuthError::StorageFull,
         Some(C::NotADatabase | C::DatabaseCorrupt) => AuthError::StorageCorrupt,
+        Some(C::ReadOnly) => AuthError::StorageReadOnly,
         Some(
-            C::ReadOnly
-            | C::CannotOpen
+            C::CannotOpen
             | C::PermissionDenied
             | C::DatabaseBusy
             | C::DatabaseLocked
@@ -180,7 +189,7 @@ mod tests {
         );
         assert_eq!(
             storage_error(err(rusqlite::ffi::SQLITE_READONLY)),
-            AuthError::StorageUnavailable
+            AuthError::StorageReadOnly
         );
         assert_eq!(
             storage_error(rusqlite::Error::QueryReturnedNoRows),

@@ -20,7 +20,11 @@ pub fn wait_after(failures: u32) -> i64 {
 
 /// Whole seconds until the next attempt is allowed, or `None` when it is allowed now.
 pub fn retry_after_secs(failures: u32, last_failure_at: i64, now: i64) -> Option<u64> {
-    let allowed_at = last_failure_at.saturating_add(wait_after(failures));
+    let wait = wait_after(failures);
+    if wait == 0 {
+        return None; // no wait applies, whatever the clocks of other processes said
+    }
+    let allowed_at = last_failure_at.saturating_add(wait);
     let remaining = allowed_at.saturating_sub(now);
     (remaining > 0).then(|| u64::try_from((remaining + 999) / 1000).unwrap_or(1).max(1))
 }
@@ -53,5 +57,11 @@ mod tests {
     #[test]
     fn a_clock_that_went_backwards_still_waits_at_most_the_cap_plus_skew() {
         assert_eq!(retry_after_secs(5, 10_000, 9_000), Some(2));
+    }
+
+    #[test]
+    fn no_wait_means_no_wait_even_with_a_failure_stamped_in_the_future() {
+        assert_eq!(retry_after_secs(1, 10_001, 10_000), None);
+        assert_eq!(retry_after_secs(4, i64::MAX, 0), None);
     }
 }

@@ -41,6 +41,43 @@ impl PrivateBus {
         bus
     }
 
+    /// A bus with gnome-keyring's Secret Service whose login keyring stays locked.
+    pub fn with_locked_secret_service() -> Self {
+        let mut bus = Self::bare();
+        let keyring = Command::new("gnome-keyring-daemon")
+            .args(["--foreground", "--components=secrets"])
+            .envs(bus.env())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("gnome-keyring-daemon (Debian package gnome-keyring) must be installed");
+        bus.keyring = Some(keyring);
+        bus.wait_for_secrets();
+        bus
+    }
+
+    fn wait_for_secrets(&self) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while !self.has_name("org.freedesktop.secrets") {
+            assert!(
+                Instant::now() < deadline,
+                "gnome-keyring did not appear on the bus"
+            );
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    /// Deletes an item behind the app's back.
+    pub fn clear(&self, service: &str, account: &str) {
+        let status = Command::new("secret-tool")
+            .args(["clear", "service", service, "username", account])
+            .envs(self.env())
+            .status()
+            .expect("secret-tool");
+        assert!(status.success());
+    }
+
     /// A bus with no Secret Service on it, and none to activate: its configuration has
     /// no service directories (the stock session bus would start gnome-keyring on demand).
     pub fn bare() -> Self {
@@ -108,14 +145,7 @@ impl PrivateBus {
                 .expect("unlock password");
         }
         self.keyring = Some(keyring);
-        let deadline = Instant::now() + Duration::from_secs(15);
-        while !self.has_name("org.freedesktop.secrets") {
-            assert!(
-                Instant::now() < deadline,
-                "gnome-keyring did not appear on the bus"
-            );
-            std::thread::sleep(Duration::from_millis(25));
-        }
+        self.wait_for_secrets();
     }
 
     /// Whether a well-known name is owned on this bus.

@@ -1,0 +1,70 @@
+//! Keyring faults beyond "no D-Bus" and "no Secret Service" (see keyring_secret_service.rs):
+//! a locked keyring, and the item deleted behind the app's back while it runs.
+mod common;
+
+use common::desktop::PrivateBus;
+use common::ipc::*;
+use common::*;
+use latchkey::app::vault::KeyringVault;
+use latchkey::app::APP_IDENTIFIER;
+use serde_json::json;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// One test function: the bus address is process-wide state.
+#[test]
+fn locked_keyring_and_item_deleted_while_running() {
+    // Locked: gnome-keyring running with its login keyring locked (never unlocked).
+    let locked = PrivateBus::with_locked_secret_service();
+    std::env::set_var("DBUS_SESSION_BUS_ADDRESS", &locked.address);
+    let dir = temp_dir();
+    let app = TestApp::start(dir.path(), Arc::new(KeyringVault::new(APP_IDENTIFIER)));
+    let started = Instant::now();
+    let signed = app.call("signup", creds("Alice", GOOD_PW, true)).unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "a locked keyring must not hang sign-up"
+    );
+    assert!(
+        signed["notice"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("sign in again next time"),
+        "{signed}"
+    );
+    assert_eq!(app.call("profile", json!({})).unwrap()["username"], "Alice");
+    assert_eq!(locked.lookup(APP_IDENTIFIER, "session"), None);
+    app.call("logout", json!({})).unwrap();
+    drop(app);
+    let files: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        files
+            .iter()
+            .all(|f| f.to_string_lossy().starts_with("latchkey.db")),
+        "no token file: {files:?}"
+    );
+    drop(locked);
+
+    // Unlocked, and the item deleted behind the app's back: the person stays signed in for
+    // this run; signing out still works; the next start asks to sign in.
+    let bus = PrivateBus::with_secret_service();
+    std::env::set_var("DBUS_SESSION_BUS_ADDRESS", &bus.address);
+    let app = TestApp::start(dir.path(), Arc::new(KeyringVault::new(APP_IDENTIFIER)));
+    app.call("login", creds("alice", GOOD_PW, true)).unwrap();
+    assert!(bus.lookup(APP_IDENTIFIER, "session").is_some());
+    bus.clear(APP_IDENTIFIER, "session");
+    assert_eq!(app.call("profile", json!({})).unwrap()["username"], "Alice");
+    app.quit();
+    let next = TestApp::start(dir.path(), Arc::new(KeyringVault::new(APP_IDENTIFIER)));
+    assert_eq!(next.call("session", json!({})).unwrap()["signedIn"], false);
+    next.call("login", creds("alice", GOOD_PW, true)).unwrap();
+    bus.clear(APP_IDENTIFIER, "session");
+    assert_eq!(
+        next.call("logout", json!({})).unwrap(),
+        json!(null),
+        "signing out with the item gone works"
+    );
+}
