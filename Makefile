@@ -14,12 +14,13 @@ TAURI_CLI := npx --yes @tauri-apps/cli@2.12.5
 TAURI_DRIVER_VERSION := 2.1.0
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: help deps run test lint bundle bench clean
+.PHONY: help deps run test lint bundle package-check bench clean
 
 help:
 	@echo "make run     install what is missing, build, and launch Latchkey"
 	@echo "make test    install what is missing, then run every test and lint"
 	@echo "make bundle  build the .deb and .rpm installers into target/release/bundle/"
+	@echo "make package-check  lintian, install, launch and uninstall the .deb (needs root or sudo)"
 	@echo "make bench   run the benchmarks (see benches/README.md)"
 
 deps:
@@ -49,7 +50,12 @@ lint:
 
 bundle: deps
 	$(TAURI_CLI) build --bundles deb,rpm
-	@ls -l target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm
+	@# Debian names packages in lower case: latchkey_<version>_<arch>.deb
+	@cd target/release/bundle/deb && for f in Latchkey_*.deb; do cp -f "$$f" "latchkey_$${f#Latchkey_}"; done
+	@ls -l target/release/bundle/deb/latchkey_*.deb target/release/bundle/rpm/*.rpm
+
+package-check: bundle
+	.ci/package-check.sh
 
 bench: deps
 	cargo bench

@@ -8,7 +8,7 @@ pub mod engine;
 
 pub use app::register;
 use app::service::AuthService;
-use tauri::{Manager, RunEvent, Runtime};
+use tauri::{Listener, Manager, RunEvent, Runtime};
 
 /// The app's compiled configuration, assets and capabilities, for any runtime.
 pub fn context<R: Runtime>() -> tauri::Context<R> {
@@ -28,6 +28,15 @@ pub fn run() {
         }))
         .setup(|app| {
             app.manage(app::production_service(app)?);
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move { handle.state::<AuthService>().warm_up().await });
+            if std::env::var_os("LATCHKEY_STARTUP_PROBE").is_some() {
+                println!("latchkey-setup {}", engine::now_ms());
+                // For the start-up benchmark: say when a screen became ready for input.
+                app.listen_any("latchkey://ready", |event| {
+                    println!("latchkey-ready {} {}", engine::now_ms(), event.payload());
+                });
+            }
             Ok(())
         });
     let app = match register(builder).build(context()) {

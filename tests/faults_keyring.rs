@@ -36,16 +36,7 @@ fn locked_keyring_and_item_deleted_while_running() {
     assert_eq!(locked.lookup(APP_IDENTIFIER, "session"), None);
     app.call("logout", json!({})).unwrap();
     drop(app);
-    let files: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert!(
-        files
-            .iter()
-            .all(|f| f.to_string_lossy().starts_with("latchkey.db")),
-        "no token file: {files:?}"
-    );
+    assert_no_token_file(dir.path());
     drop(locked);
 
     // Unlocked, and the item deleted behind the app's back: the person stays signed in for

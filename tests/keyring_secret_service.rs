@@ -102,14 +102,5 @@ fn token_round_trip_through_gnome_keyring_and_faults() {
     let nobus = TestApp::start(dir.path(), real_vault());
     let signed = nobus.call("login", creds("alice", GOOD_PW, true)).unwrap();
     assert!(signed["notice"].is_string());
-    let files: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert!(
-        files
-            .iter()
-            .all(|f| f.to_string_lossy().starts_with("latchkey.db")),
-        "nothing but the database in the data folder: {files:?}"
-    );
+    assert_no_token_file(dir.path());
 }

@@ -1,4 +1,4 @@
-import { api } from './api.js';
+import { announceReady, api } from './api.js';
 import { $, leaveIfSignedIn, setupPasswordField, wireCredentialsForm } from './forms.js';
 
 // Recent accounts: each name fills the username and moves on to the password.
@@ -45,4 +45,5 @@ leaveIfSignedIn(api).then(async (left) => {
   if (left) return;
   await showRecent();
   $('username').focus();
+  announceReady('login');
 });

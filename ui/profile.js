@@ -1,4 +1,4 @@
-import { api, formatTime, messageFor, NOTICES } from './api.js';
+import { announceReady, api, formatTime, messageFor, NOTICES } from './api.js';
 import { $, hide, showErrorIn } from './forms.js';
 
 function showProfile(profile) {
@@ -28,6 +28,7 @@ function showProfile(profile) {
   }
   document.body.classList.remove('routing');
   $('logout').focus();
+  announceReady('profile');
 }
 
 async function showSessions() {

@@ -232,6 +232,18 @@ impl AuthService {
         }
     }
 
+    /// Opens the database, restores the saved session and prepares the dummy hash, so that
+    /// the first screen finds everything ready. Started at launch, while the webview loads;
+    /// commands that arrive meanwhile wait for the same work instead of repeating it.
+    pub async fn warm_up(&self) {
+        if let Err(e) = self.ensure_restored().await {
+            log::warn!("start-up preparation failed: {}", e.code());
+        }
+        if let Ok(accounts) = self.accounts().await {
+            let _ = blocking(move || accounts.hasher().warm_up()).await;
+        }
+    }
+
     /// Restores the session kept in the vault, once per run and before any other command
     /// touches the current session. Also sweeps dead sessions.
     async fn ensure_restored(&self) -> Result<(), AuthError> {

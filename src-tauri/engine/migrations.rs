@@ -9,7 +9,8 @@ use rusqlite::{Connection, TransactionBehavior};
 
 /// The schema steps, oldest first; step `i` takes `user_version` from `i` to `i + 1`.
 pub const MIGRATIONS: &[&str] = &[
-    // 1: Lucia v2's model: users, keys, sessions.
+    // 1: Lucia v2's model: users, keys, sessions. Keys and sessions are looked up by their
+    // text primary key, so they are stored in it (WITHOUT ROWID): one B-tree, not two.
     r#"
     CREATE TABLE "user" (
         id            TEXT PRIMARY KEY NOT NULL,
@@ -21,7 +22,7 @@ pub const MIGRATIONS: &[&str] = &[
         id              TEXT PRIMARY KEY NOT NULL,
         user_id         TEXT NOT NULL REFERENCES "user"(id) ON DELETE CASCADE,
         hashed_password TEXT
-    ) STRICT;
+    ) STRICT, WITHOUT ROWID;
     CREATE INDEX key_user_id ON "key"(user_id);
     CREATE TABLE "session" (
         id             TEXT PRIMARY KEY NOT NULL,
@@ -30,7 +31,7 @@ pub const MIGRATIONS: &[&str] = &[
         idle_expires   INTEGER NOT NULL,
         created_at     INTEGER NOT NULL,
         last_used_at   INTEGER NOT NULL
-    ) STRICT;
+    ) STRICT, WITHOUT ROWID;
     CREATE INDEX session_user_id ON "session"(user_id);
     "#,
     // 2: throttling that survives restarts, "keep me signed in", expiry sweeps.
@@ -67,7 +68,6 @@ pub const MIGRATIONS: &[&str] = &[
         username TEXT,
         actor    TEXT
     ) STRICT;
-    CREATE INDEX auth_event_at ON auth_event(at);
     "#,
 ];
 

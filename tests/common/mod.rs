@@ -50,3 +50,18 @@ pub fn count(dir: &Path, sql: &str) -> i64 {
 pub fn code<T>(r: Result<T, latchkey::engine::AuthError>) -> &'static str {
     r.err().map_or("OK", |e| e.code())
 }
+
+/// Asserts that a data folder holds nothing but the database and its WAL files: in
+/// particular, no token written to a file when the keyring failed.
+pub fn assert_no_token_file(dir: &Path) {
+    let files: Vec<_> = std::fs::read_dir(dir)
+        .expect("data dir")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert!(
+        files
+            .iter()
+            .all(|f| f.to_string_lossy().starts_with("latchkey.db")),
+        "nothing but the database in the data folder: {files:?}"
+    );
+}
