@@ -29,7 +29,9 @@ pub fn run() {
         .setup(|app| {
             app.manage(app::production_service(app)?);
             let handle = app.handle().clone();
-            tauri::async_runtime::spawn(async move { handle.state::<AuthService>().warm_up().await });
+            tauri::async_runtime::spawn(
+                async move { handle.state::<AuthService>().warm_up().await },
+            );
             if std::env::var_os("LATCHKEY_STARTUP_PROBE").is_some() {
                 println!("latchkey-setup {}", engine::now_ms());
                 // For the start-up benchmark: say when a screen became ready for input.
