@@ -140,7 +140,7 @@ fn main() {
     let paired =
         |n: usize, floor: &mut dyn FnMut(), op: &mut dyn FnMut()| -> (Duration, Duration) {
             let (mut floors, mut diffs) = (Vec::with_capacity(n), Vec::with_capacity(n));
-            let mut time = |f: &mut dyn FnMut()| {
+            let time = |f: &mut dyn FnMut()| {
                 let t = Instant::now();
                 f();
                 t.elapsed()
