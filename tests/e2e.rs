@@ -51,9 +51,70 @@ struct World {
 struct Launch {
     client: Client,
     driver: Child,
+    bus_address: String,
 }
 
+/// Stops every Latchkey process on the given D-Bus session (there is one bus per test), so
+/// that no app outlives its test and a relaunch never meets the previous instance (the
+/// single-instance plugin would hand over to it and exit).
+fn stop_apps_on_bus(bus_address: &str) {
+    let marker = format!("DBUS_SESSION_BUS_ADDRESS={bus_address}");
+    let binary = Path::new(env!("CARGO_BIN_EXE_latchkey"))
+        .canonicalize()
+        .unwrap_or_default();
+    let ours = || -> Vec<String> {
+        std::fs::read_dir("/proc")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| {
+                let pid = e.file_name().to_string_lossy().into_owned();
+                pid.parse::<u32>().ok()?;
+                let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok()?;
+                let environ = std::fs::read(format!("/proc/{pid}/environ")).ok()?;
+                let on_bus = environ.split(|b| *b == 0).any(|v| v == marker.as_bytes());
+                (exe == binary && on_bus).then_some(pid)
+            })
+            .collect()
+    };
+    for signal in ["-TERM", "-KILL"] {
+        let pids = ours();
+        if pids.is_empty() {
+            return;
+        }
+        let _ = Command::new("kill").arg(signal).args(&pids).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !ours().is_empty() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Launch {
+    /// Cleans up even when the test failed: the driver (SIGTERM, so that it stops its
+    /// WebKitWebDriver too) and any app left on this test's bus.
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.driver.id().to_string())
+            .status();
+        let _ = self.driver.wait();
+        stop_apps_on_bus(&self.bus_address);
+    }
+}
+
+/// The end-to-end tests run one at a time: three real windows at once on two cores make
+/// WebKit slow enough for WebDriver calls to fail spuriously.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 impl World {
+    fn new() -> Self {
+        Self {
+            display: PrivateDisplay::start(),
+            bus: PrivateBus::with_secret_service(),
+        }
+    }
+
     async fn launch(&self, data: &Path, extra_env: &[(&str, &str)]) -> Launch {
         let (port, native_port) = (free_port(), free_port());
         let driver = Command::new(tauri_driver_path())
@@ -80,20 +141,23 @@ impl World {
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(30);
         let client = loop {
-            match ClientBuilder::native()
-                .capabilities(caps.clone())
-                .connect(&url)
-                .await
-            {
-                Ok(c) => break c,
-                Err(e) if Instant::now() < deadline => {
-                    let _ = e;
+            let mut builder = ClientBuilder::native();
+            builder.capabilities(caps.clone());
+            let attempt = builder.connect(&url);
+            match tokio::time::timeout(Duration::from_secs(30), attempt).await {
+                Ok(Ok(c)) => break c,
+                _ if Instant::now() < deadline => {
                     tokio::time::sleep(Duration::from_millis(200)).await;
                 }
-                Err(e) => panic!("cannot start a WebDriver session: {e}"),
+                Ok(Err(e)) => panic!("cannot start a WebDriver session: {e}"),
+                Err(_) => panic!("the WebDriver session did not start within 30 s"),
             }
         };
-        Launch { client, driver }
+        Launch {
+            client,
+            driver,
+            bus_address: self.bus.address.clone(),
+        }
     }
 }
 
@@ -122,29 +186,42 @@ impl Launch {
     }
 
     async fn fill(&self, css: &str, text: &str) {
-        let field = self.client.find(Locator::Css(css)).await.unwrap();
+        let field = self.find(css).await;
         field.clear().await.unwrap();
         field.send_keys(text).await.unwrap();
     }
 
     async fn click(&self, css: &str) {
-        self.client
-            .find(Locator::Css(css))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        self.find(css).await.click().await.unwrap();
     }
 
+    /// Finds an element, retrying while the page is between two documents (WebKitWebDriver
+    /// then answers with a transient error). Actions are not retried: a repeated click
+    /// could land on the next page.
+    async fn find(&self, css: &str) -> fantoccini::elements::Element {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            match self.client.find(Locator::Css(css)).await {
+                Ok(el) => return el,
+                Err(e) if Instant::now() >= deadline => panic!("cannot find {css}: {e}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
+    }
+
+    /// The text of an element, retried briefly: under load the page may replace the element
+    /// between finding and reading it.
     async fn text(&self, css: &str) -> String {
-        self.client
-            .find(Locator::Css(css))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                if let Ok(text) = el.text().await {
+                    return text;
+                }
+            }
+            assert!(Instant::now() < deadline, "{css} could not be read");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// Waits until an element shows non-empty text, and returns it.
@@ -174,14 +251,7 @@ impl Launch {
     async fn submit(&self, username: &str, password: &str, remember: bool) {
         self.fill("#username", username).await;
         self.fill("#password", password).await;
-        let checked = self
-            .client
-            .find(Locator::Css("#remember"))
-            .await
-            .unwrap()
-            .prop("checked")
-            .await
-            .unwrap();
+        let checked = self.find("#remember").await.prop("checked").await.unwrap();
         if (checked.as_deref() == Some("true")) != remember {
             self.click("#remember").await;
         }
@@ -195,15 +265,10 @@ impl Launch {
         std::fs::write(screenshot_dir().join(format!("{name}.png")), png).unwrap();
     }
 
-    async fn quit(mut self) {
-        let _ = self.client.close().await;
-        let _ = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.driver.id().to_string())
-            .status();
-        let _ = self.driver.wait();
-        // The app and WebKitWebDriver go with the session; give them a moment to release.
-        tokio::time::sleep(Duration::from_millis(300)).await;
+    async fn quit(self) {
+        let _ = tokio::time::timeout(Duration::from_secs(10), self.client.clone().close()).await;
+        // Dropping stops the driver and waits until no app is left on the bus.
+        drop(self);
     }
 
     async fn sign_up(&self, username: &str, password: &str, remember: bool) {
@@ -216,10 +281,8 @@ impl Launch {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_person_signs_up_signs_in_and_out_in_the_real_window() {
-    let world = World {
-        display: PrivateDisplay::start(),
-        bus: PrivateBus::with_secret_service(),
-    };
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let world = World::new();
     let data = temp_dir();
 
     // Sign up "Alice", kept signed in: the profile shows her name and id.
@@ -263,23 +326,9 @@ async fn a_person_signs_up_signs_in_and_out_in_the_real_window() {
         app.text_appears("#error").await,
         "Incorrect username or password."
     );
-    let kept = app
-        .client
-        .find(Locator::Css("#username"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap();
+    let kept = app.find("#username").await.prop("value").await.unwrap();
     assert_eq!(kept.as_deref(), Some("alice"));
-    let cleared = app
-        .client
-        .find(Locator::Css("#password"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap();
+    let cleared = app.find("#password").await.prop("value").await.unwrap();
     assert_eq!(cleared.as_deref(), Some(""));
     app.screenshot("signin-error").await;
 
@@ -348,10 +397,8 @@ async fn a_person_signs_up_signs_in_and_out_in_the_real_window() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_administrator_resets_a_password_and_the_member_chooses_a_new_one() {
-    let world = World {
-        display: PrivateDisplay::start(),
-        bus: PrivateBus::with_secret_service(),
-    };
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let world = World::new();
     let data = temp_dir();
     let app = world.launch(data.path(), &[]).await;
 
@@ -359,28 +406,14 @@ async fn an_administrator_resets_a_password_and_the_member_chooses_a_new_one() {
     app.sign_up("Admin", GOOD_PW, false).await;
     app.on_page("profile.html").await;
     assert_eq!(app.text_appears("#profile-role").await, "Administrator");
-    assert!(app
-        .client
-        .find(Locator::Css("#admin-link"))
-        .await
-        .unwrap()
-        .is_displayed()
-        .await
-        .unwrap());
+    assert!(app.find("#admin-link").await.is_displayed().await.unwrap());
     app.click("#logout").await;
 
     // A member: no way into the admin screen, not even by its address.
     app.sign_up("member1", GOOD_PW, false).await;
     app.on_page("profile.html").await;
     assert_eq!(app.text_appears("#profile-role").await, "Member");
-    assert!(!app
-        .client
-        .find(Locator::Css("#admin-link"))
-        .await
-        .unwrap()
-        .is_displayed()
-        .await
-        .unwrap());
+    assert!(!app.find("#admin-link").await.is_displayed().await.unwrap());
     let url = app.client.current_url().await.unwrap().to_string();
     app.client
         .goto(&url.replace("profile.html", "admin.html"))
@@ -398,14 +431,7 @@ async fn an_administrator_resets_a_password_and_the_member_chooses_a_new_one() {
     );
     app.screenshot("signin-recent").await;
     app.click("#recent-list li:nth-child(2) .recent-name").await;
-    let filled = app
-        .client
-        .find(Locator::Css("#username"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap();
+    let filled = app.find("#username").await.prop("value").await.unwrap();
     assert_eq!(filled.as_deref(), Some("Admin"));
 
     // The administrator resets member1's password.
@@ -481,10 +507,8 @@ async fn an_administrator_resets_a_password_and_the_member_chooses_a_new_one() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_damaged_database_is_reported_in_plain_words_and_left_alone() {
-    let world = World {
-        display: PrivateDisplay::start(),
-        bus: PrivateBus::with_secret_service(),
-    };
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let world = World::new();
     let data = temp_dir();
     let garbage = vec![0x5au8; 8192];
     std::fs::write(data.path().join("latchkey.db"), &garbage).unwrap();

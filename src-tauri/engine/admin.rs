@@ -167,14 +167,7 @@ impl Accounts {
                 .execute([target])?;
             tx.prepare_cached("DELETE FROM login_attempt WHERE key_id = ?1")?
                 .execute([&key_id])?;
-            let actor = display_name(tx, &admin.user_id)?;
-            audit::record(
-                tx,
-                now,
-                EventKind::PasswordReset,
-                Some(&display_name(tx, target)?),
-                Some(&actor),
-            )?;
+            record_admin_action(tx, now, EventKind::PasswordReset, &admin.user_id, target)?;
             Ok(())
         })?;
         log::info!("temporary password set by an administrator");
@@ -199,14 +192,7 @@ impl Accounts {
         self.db.write(|tx| {
             tx.prepare_cached("DELETE FROM login_attempt WHERE key_id = ?1")?
                 .execute([&key_id])?;
-            let actor = display_name(tx, &admin.user_id)?;
-            audit::record(
-                tx,
-                now,
-                EventKind::Unlocked,
-                Some(&display_name(tx, target)?),
-                Some(&actor),
-            )?;
+            record_admin_action(tx, now, EventKind::Unlocked, &admin.user_id, target)?;
             Ok(())
         })
     }
@@ -249,4 +235,22 @@ impl Accounts {
         self.authorize_admin(admin, password, now)?;
         self.recent_events(limit)
     }
+}
+
+/// Records an administrator's action on another account in the audit log.
+fn record_admin_action(
+    tx: &rusqlite::Transaction<'_>,
+    now: i64,
+    kind: EventKind,
+    admin_id: &str,
+    target_id: &str,
+) -> rusqlite::Result<()> {
+    let actor = display_name(tx, admin_id)?;
+    audit::record(
+        tx,
+        now,
+        kind,
+        Some(&display_name(tx, target_id)?),
+        Some(&actor),
+    )
 }
