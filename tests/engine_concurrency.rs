@@ -3,20 +3,8 @@
 mod common;
 
 use common::*;
-use latchkey::engine::{Accounts, Config, HashParams};
+use latchkey::engine::Accounts;
 use std::path::Path;
-
-/// Cheap hashing: these tests are about the database, not argon2's cost.
-fn cheap_config() -> Config {
-    Config {
-        hash: HashParams {
-            m_kib: 256,
-            t: 1,
-            p: 1,
-        },
-        ..Default::default()
-    }
-}
 
 struct Tally {
     created: Vec<String>,
@@ -56,7 +44,7 @@ fn hammer(a: &Accounts, tag: &str, signups: usize, failures: usize) -> Tally {
 #[test]
 fn two_threads_with_their_own_connections() {
     let dir = temp_dir();
-    Accounts::open(dir.path(), cheap_config())
+    Accounts::open(dir.path(), cheap_config(256))
         .unwrap()
         .create_user("victim", &pw(GOOD_PW), T0)
         .unwrap();
@@ -64,7 +52,14 @@ fn two_threads_with_their_own_connections() {
         let handles: Vec<_> = ["left", "right"]
             .map(|tag| {
                 let path = dir.path();
-                s.spawn(move || hammer(&Accounts::open(path, cheap_config()).unwrap(), tag, 30, 60))
+                s.spawn(move || {
+                    hammer(
+                        &Accounts::open(path, cheap_config(256)).unwrap(),
+                        tag,
+                        30,
+                        60,
+                    )
+                })
             })
             .into_iter()
             .collect();
@@ -76,7 +71,7 @@ fn two_threads_with_their_own_connections() {
 #[test]
 fn two_threads_sharing_one_engine() {
     let dir = temp_dir();
-    let a = Accounts::open(dir.path(), cheap_config()).unwrap();
+    let a = Accounts::open(dir.path(), cheap_config(256)).unwrap();
     a.create_user("victim", &pw(GOOD_PW), T0).unwrap();
     let tallies: Vec<Tally> = std::thread::scope(|s| {
         let a = &a;
@@ -99,7 +94,7 @@ fn check_without_integrity(dir: &Path, tallies: &[Tally]) {
         count(dir, r#"SELECT count(*) FROM "key""#),
         i64::try_from(created).unwrap() + 1
     );
-    let a = Accounts::open(dir, cheap_config()).unwrap();
+    let a = Accounts::open(dir, cheap_config(256)).unwrap();
     for name in tallies.iter().flat_map(|t| &t.created) {
         assert!(
             a.verify_credentials(name, &pw(GOOD_PW), T0).is_ok(),
@@ -136,7 +131,7 @@ fn child_hammer() {
     ) else {
         return;
     };
-    let a = Accounts::open(Path::new(&dir), cheap_config()).unwrap();
+    let a = Accounts::open(Path::new(&dir), cheap_config(256)).unwrap();
     let tally = hammer(&a, &tag, 50, 500);
     println!(
         "\nRESULT {} {}",
@@ -148,7 +143,7 @@ fn child_hammer() {
 #[test]
 fn two_processes_on_one_file() {
     let dir = temp_dir();
-    Accounts::open(dir.path(), cheap_config())
+    Accounts::open(dir.path(), cheap_config(256))
         .unwrap()
         .create_user("victim", &pw(GOOD_PW), T0)
         .unwrap();

@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use latchkey::engine::{Accounts, Config, HashParams};
+use latchkey::engine::Accounts;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -13,17 +13,6 @@ use std::time::Duration;
 
 /// The number of kills; `LATCHKEY_CRASH_KILLS` overrides it.
 const KILLS: usize = 200;
-
-fn cheap() -> Config {
-    Config {
-        hash: HashParams {
-            m_kib: 64,
-            t: 1,
-            p: 1,
-        },
-        ..Default::default()
-    }
-}
 
 /// The child: sign up, report it, sign in, fail a sign-in, forever (until killed).
 #[test]
@@ -35,7 +24,7 @@ fn crash_child() {
     ) else {
         return;
     };
-    let a = Accounts::open(Path::new(&dir), cheap()).expect("open in child");
+    let a = Accounts::open(Path::new(&dir), cheap_config(64)).expect("open in child");
     println!("OPENED");
     for i in 0.. {
         let name = format!("{tag}-{i}");
@@ -103,7 +92,7 @@ fn crash_during_writes_loses_nothing() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(KILLS);
     let dir = temp_dir();
-    Accounts::open(dir.path(), cheap()).unwrap();
+    Accounts::open(dir.path(), cheap_config(64)).unwrap();
     let exe = std::env::current_exe().unwrap();
     let mut rng = Lcg(0x1a7c_4e11);
     let mut reported_all = Vec::new();
@@ -160,7 +149,7 @@ fn crash_during_writes_loses_nothing() {
         check_intact(dir.path(), &reported_all);
     }
     // The next start works, and every reported account signs in.
-    let a = Accounts::open(dir.path(), cheap()).unwrap();
+    let a = Accounts::open(dir.path(), cheap_config(64)).unwrap();
     for name in reported_all.iter().step_by(7) {
         let answer = a.verify_credentials(name, &pw(GOOD_PW), T0);
         assert!(answer.is_ok(), "{name} cannot sign in: {answer:?}");

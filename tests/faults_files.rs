@@ -7,22 +7,11 @@ mod common;
 use common::ipc::*;
 use common::*;
 use latchkey::app::vault::MemoryVault;
-use latchkey::engine::{Accounts, Config, HashParams};
+use latchkey::engine::Accounts;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
-
-fn cheap() -> Config {
-    Config {
-        hash: HashParams {
-            m_kib: 64,
-            t: 1,
-            p: 1,
-        },
-        ..Default::default()
-    }
-}
 
 fn sh(args: &[&str]) {
     let out = Command::new(args[0])
@@ -74,7 +63,7 @@ impl Drop for Mounted {
 
 /// A database with one account, checkpointed so that the main file holds everything.
 fn seeded(dir: &Path) -> Vec<u8> {
-    let a = Accounts::open(dir, cheap()).unwrap();
+    let a = Accounts::open(dir, cheap_config(64)).unwrap();
     a.create_user("Alice", &pw(GOOD_PW), T0).unwrap();
     for i in 0..60 {
         a.create_user(&format!("filler-{i}"), &pw(GOOD_PW), T0)
@@ -90,7 +79,7 @@ fn seeded(dir: &Path) -> Vec<u8> {
 /// Asks the app to start and to sign up; both answer `code` with a message naming no path,
 /// and the app keeps answering.
 fn app_refuses(dir: &Path, code: &str) {
-    let app = TestApp::start_with(dir, Arc::new(MemoryVault::new()), cheap());
+    let app = TestApp::start_with(dir, Arc::new(MemoryVault::new()), cheap_config(64));
     for (cmd, args) in [
         ("session", json!({})),
         ("signup", creds("Newcomer", GOOD_PW, true)),
@@ -189,7 +178,7 @@ fn a_full_disk_fails_cleanly_and_loses_nothing() {
     let root = temp_dir();
     let dir = root.path().join("small");
     let _mount = Mounted::tmpfs(&dir, "384k");
-    let app = TestApp::start_with(&dir, Arc::new(MemoryVault::new()), cheap());
+    let app = TestApp::start_with(&dir, Arc::new(MemoryVault::new()), cheap_config(64));
     let mut created = Vec::new();
     let full = loop {
         let name = format!("person-{}", created.len());

@@ -8,7 +8,6 @@ use common::ipc::*;
 use common::*;
 use latchkey::app::service::AuthService;
 use latchkey::app::vault::MemoryVault;
-use latchkey::engine::{Config, HashParams};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, TestRunner};
 use serde_json::{json, Map, Value};
@@ -133,17 +132,6 @@ fn call() -> impl Strategy<Value = (usize, Value)> {
     })
 }
 
-fn cheap() -> Config {
-    Config {
-        hash: HashParams {
-            m_kib: 8,
-            t: 1,
-            p: 1,
-        },
-        ..Default::default()
-    }
-}
-
 fn changes(app: &TestApp) -> u64 {
     let service = app.app.state::<AuthService>();
     let accounts = tauri::async_runtime::block_on(service.accounts()).expect("engine");
@@ -176,7 +164,7 @@ fn check_answer(
 #[test]
 fn every_command_answers_arbitrary_arguments_with_a_code() {
     let dir = temp_dir();
-    let app = TestApp::start_with(dir.path(), Arc::new(MemoryVault::new()), cheap());
+    let app = TestApp::start_with(dir.path(), Arc::new(MemoryVault::new()), cheap_config(8));
     // Some state to act on: an administrator and a member, the member signed in.
     app.call("signup", creds("Admin", GOOD_PW, false)).unwrap();
     app.call("logout", json!({})).unwrap();
@@ -230,7 +218,7 @@ fn every_command_answers_arbitrary_arguments_with_a_code() {
 #[test]
 fn ten_megabyte_arguments_are_refused_quickly_and_write_nothing() {
     let dir = temp_dir();
-    let app = TestApp::start_with(dir.path(), Arc::new(MemoryVault::new()), cheap());
+    let app = TestApp::start_with(dir.path(), Arc::new(MemoryVault::new()), cheap_config(8));
     app.call("signup", creds("Admin", GOOD_PW, true)).unwrap();
     let huge = [
         "a".repeat(10 * 1024 * 1024),

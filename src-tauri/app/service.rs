@@ -178,11 +178,7 @@ impl AuthService {
         let accounts = self.accounts().await?;
         let signed =
             blocking(move || accounts.sign_up(&username, &password, remember, now_ms())).await??;
-        let notice = self.adopt(signed.token, remember).await?;
-        Ok(SignedInView {
-            profile: signed.user.into(),
-            notice,
-        })
+        self.finish_sign_in(signed, remember).await
     }
 
     /// Signs in with a username and password.
@@ -201,6 +197,15 @@ impl AuthService {
             .await?
             .inspect_err(|e| log::info!("sign-in refused: {}", e.code()))?;
         log::info!("signed in");
+        self.finish_sign_in(signed, remember).await
+    }
+
+    /// Makes a fresh sign-up's or sign-in's session current and answers the webview.
+    async fn finish_sign_in(
+        &self,
+        signed: crate::engine::SignedIn,
+        remember: bool,
+    ) -> Result<SignedInView, AuthError> {
         let notice = self.adopt(signed.token, remember).await?;
         Ok(SignedInView {
             profile: signed.user.into(),

@@ -65,3 +65,12 @@ pub fn assert_no_token_file(dir: &Path) {
         "nothing but the database in the data folder: {files:?}"
     );
 }
+
+/// Production settings with cheap argon2id (`m_kib` KiB, one pass), for tests about
+/// something other than the hash's cost.
+pub fn cheap_config(m_kib: u32) -> Config {
+    Config {
+        hash: latchkey::engine::HashParams { m_kib, t: 1, p: 1 },
+        ..Config::default()
+    }
+}
