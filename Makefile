@@ -42,11 +42,15 @@ run: deps
 	cargo run --release
 
 test: deps lint
-	cargo test --all-targets --no-fail-fast
+	cargo test --workspace --all-targets --no-fail-fast
 
+# Formatting, lints and docs of every crate, and the engine's independence from Tauri.
 lint:
 	cargo fmt --all -- --check
-	cargo clippy --all-targets -- -D warnings
+	cargo clippy --workspace --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
+	@if cargo tree -p latchkey-engine -e normal,build --prefix none | grep -E '^(tauri|wry|tao)'; then \
+		echo "latchkey-engine must not depend on Tauri"; exit 1; fi
 
 bundle: deps
 	$(TAURI_CLI) build --bundles deb,rpm

@@ -5,6 +5,7 @@
 //! - signup (create_user + create_session, and sign_up) vs one bare argon2id hash;
 //! - logout and idle-session renewal: each ≤ one durable commit + 100 µs;
 //! - four logins at once on this machine's cores (no global lock while hashing).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "support.rs"]
 mod support;
@@ -12,7 +13,7 @@ mod support;
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use criterion::{BatchSize, Criterion};
-use latchkey::engine::{Accounts, Config, Password};
+use latchkey_engine::{Accounts, Config, Password};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -260,7 +261,7 @@ fn main() {
     // The same paths with the cheapest argon2id parameters: what Latchkey itself adds to a
     // login or a signup, without argon2id's run-to-run drift hiding it.
     let cheap_config = Config {
-        hash: latchkey::engine::HashParams {
+        hash: latchkey_engine::HashParams {
             m_kib: 8,
             t: 1,
             p: 1,

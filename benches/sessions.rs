@@ -2,13 +2,14 @@
 //! 1,000 / 100,000 / 1,000,000 sessions, against one indexed point SELECT by primary key on
 //! the same file. Goal: median ≤ 2× the floor, and the 1,000,000-session median within
 //! 1.5× of the 1,000-session one.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "support.rs"]
 mod support;
 
 use criterion::Criterion;
-use latchkey::engine::sessions::session_id;
-use latchkey::engine::{Accounts, Config, SessionToken};
+use latchkey_engine::session_id;
+use latchkey_engine::{Accounts, Config, SessionToken};
 use rusqlite::params;
 use std::hint::black_box;
 use std::path::Path;

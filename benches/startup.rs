@@ -4,6 +4,7 @@
 //!   page reports it; goal ≤ 500 ms);
 //! - memory: resident memory of the app and its WebKit processes, idle on the profile;
 //! - size: the binary and, when `make bundle` has run, the `.deb`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "support.rs"]
 mod support;
@@ -13,8 +14,8 @@ mod desktop;
 
 use criterion::Criterion;
 use desktop::{PrivateBus, PrivateDisplay};
-use latchkey::app::APP_IDENTIFIER;
-use latchkey::engine::{Accounts, Config, Password};
+use latchkey::APP_IDENTIFIER;
+use latchkey_engine::{Accounts, Config, Password};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -166,7 +167,7 @@ fn main() {
             "Resident",
             &Password::new("violet-Harbor-42"),
             true,
-            latchkey::engine::now_ms(),
+            latchkey_engine::now_ms(),
         )
         .unwrap();
     bus.store(APP_IDENTIFIER, "session", signed.token.expose());

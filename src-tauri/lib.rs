@@ -1,58 +1,98 @@
 //! Latchkey: private local accounts on a shared computer, fully offline.
 //!
-//! `engine` is the account logic over SQLite and knows nothing of Tauri; `app` is the
-//! desktop shell (commands, keyring, window, life cycle).
+//! The app is a thin shell over [`tauri_plugin_latchkey`] (which holds the commands, the
+//! keyring and the service) and its engine. This file builds the window, reads the app's
+//! settings from the environment and runs the app.
 
-pub mod app;
-pub mod engine;
+pub mod logging;
 
-pub use app::register;
-use app::service::AuthService;
-use tauri::{Listener, Manager, RunEvent, Runtime};
+use std::path::PathBuf;
+use tauri::{App, Builder, Listener, Manager, Runtime};
+use tauri_plugin_latchkey::engine::{now_ms, Config};
+use tauri_plugin_latchkey::vault::TokenVault;
+
+/// The app identifier: also the keyring service name.
+pub const APP_IDENTIFIER: &str = "org.latchkey.Latchkey";
+
+/// What the app is told by its environment.
+#[derive(Default)]
+pub struct Settings {
+    /// `LATCHKEY_DATA_DIR`: keep the database here instead of the OS app-data folder.
+    pub data_dir: Option<PathBuf>,
+    /// The engine's settings (`LATCHKEY_SESSION_*`, `LATCHKEY_ARGON2_*`).
+    pub config: Config,
+    /// Where tokens are kept; `None` is the OS keyring. Tests pass an in-memory vault.
+    pub vault: Option<std::sync::Arc<dyn TokenVault>>,
+    /// `LATCHKEY_STARTUP_PROBE`: print when setup ran and when a screen became ready (the
+    /// start-up benchmark and the package check read this).
+    pub startup_probe: bool,
+}
+
+impl Settings {
+    /// The settings from the `LATCHKEY_*` environment variables.
+    pub fn from_env() -> Self {
+        Self {
+            data_dir: std::env::var_os("LATCHKEY_DATA_DIR")
+                .filter(|d| !d.is_empty())
+                .map(PathBuf::from),
+            config: Config::from_env(),
+            vault: None,
+            startup_probe: std::env::var_os("LATCHKEY_STARTUP_PROBE").is_some(),
+        }
+    }
+}
 
 /// The app's compiled configuration, assets and capabilities, for any runtime.
 pub fn context<R: Runtime>() -> tauri::Context<R> {
     tauri::generate_context!()
 }
 
+/// Builds the app on `builder` (the real one, or `tauri::test::mock_builder()` in tests):
+/// the account plugin with `settings`, and the start-up probe.
+///
+/// # Errors
+/// When Tauri cannot build the app (no display, a broken configuration).
+pub fn run_app<R: Runtime>(builder: Builder<R>, settings: Settings) -> tauri::Result<App<R>> {
+    let mut accounts = tauri_plugin_latchkey::Builder::new()
+        .config(settings.config)
+        .keyring_service(APP_IDENTIFIER);
+    if let Some(dir) = settings.data_dir {
+        accounts = accounts.data_dir(dir);
+    }
+    if let Some(vault) = settings.vault {
+        accounts = accounts.vault(vault);
+    }
+    let probe = settings.startup_probe;
+    builder
+        .plugin(accounts.build())
+        .setup(move |app| {
+            if probe {
+                println!("latchkey-setup {}", now_ms());
+                app.listen_any("latchkey://ready", |event| {
+                    println!("latchkey-ready {} {}", now_ms(), event.payload());
+                });
+            }
+            Ok(())
+        })
+        .build(context())
+}
+
 /// Starts the desktop app and blocks until it exits.
 pub fn run() {
-    app::logging::init();
-    let builder = tauri::Builder::default()
-        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+    logging::init();
+    let builder =
+        tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
             if let Some(window) = app.get_webview_window("main") {
                 let _ = window.unminimize();
                 let _ = window.show();
                 let _ = window.set_focus();
             }
-        }))
-        .setup(|app| {
-            app.manage(app::production_service(app)?);
-            let handle = app.handle().clone();
-            tauri::async_runtime::spawn(
-                async move { handle.state::<AuthService>().warm_up().await },
-            );
-            if std::env::var_os("LATCHKEY_STARTUP_PROBE").is_some() {
-                println!("latchkey-setup {}", engine::now_ms());
-                // For the start-up benchmark: say when a screen became ready for input.
-                app.listen_any("latchkey://ready", |event| {
-                    println!("latchkey-ready {} {}", engine::now_ms(), event.payload());
-                });
-            }
-            Ok(())
-        });
-    let app = match register(builder).build(context()) {
-        Ok(app) => app,
+        }));
+    match run_app(builder, Settings::from_env()) {
+        Ok(app) => app.run(|_, _| {}),
         Err(e) => {
             log::error!("Latchkey could not start: {e}");
             std::process::exit(1);
         }
-    };
-    app.run(|handle, event| {
-        if let RunEvent::Exit = event {
-            if let Some(service) = handle.try_state::<AuthService>() {
-                service.end_unkept_session();
-            }
-        }
-    });
+    }
 }

@@ -1,3 +1,4 @@
+//! The Latchkey executable.
 // Prevents an additional console window on Windows in release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 

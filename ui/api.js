@@ -1,5 +1,6 @@
-// The one place the UI talks to Rust. Every command resolves with its payload or rejects
-// with an ApiError { code, message, retryAfterSecs }; the UI branches on `code`.
+// The one place the UI talks to Rust, and the one place that knows the command names (the
+// account plugin's, `plugin:latchkey|<name>`). Every command resolves with its payload or
+// rejects with an ApiError { code, message, retryAfterSecs }; the UI branches on `code`.
 
 const tauri = window.__TAURI__;
 
@@ -27,7 +28,7 @@ async function call(command, args) {
     throw new ApiError('INTERNAL', 'Latchkey must be opened as an app.');
   }
   try {
-    return await tauri.core.invoke(command, wellFormed(args));
+    return await tauri.core.invoke(`plugin:latchkey|${command}`, wellFormed(args));
   } catch (error) {
     if (error && typeof error === 'object' && typeof error.code === 'string') {
       throw new ApiError(error.code, String(error.message || ''), error.retryAfterSecs);

@@ -285,3 +285,10 @@ impl Drop for PrivateDisplay {
         stop(&mut self.xvfb);
     }
 }
+
+/// Tests that point the process's `DBUS_SESSION_BUS_ADDRESS` at their own bus take turns:
+/// the variable is process-wide, and these tests share one test binary.
+pub fn exclusive_session_bus() -> std::sync::MutexGuard<'static, ()> {
+    static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    TURN.lock().unwrap_or_else(|e| e.into_inner())
+}

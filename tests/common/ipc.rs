@@ -1,14 +1,15 @@
 //! Driving the app's commands through Tauri's IPC with the mock runtime.
 #![allow(dead_code)]
 
-use latchkey::app::service::AuthService;
-use latchkey::app::vault::TokenVault;
-use latchkey::engine::Config;
+use latchkey::Settings;
+use latchkey_engine::Config;
 use serde_json::{json, Value};
 use std::path::Path;
 use std::sync::Arc;
 use tauri::test::{mock_builder, MockRuntime, INVOKE_KEY};
 use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
+use tauri_plugin_latchkey::vault::TokenVault;
+use tauri_plugin_latchkey::AuthService;
 
 /// One running app instance (mock runtime) over `dir`, keeping tokens in `vault`.
 pub struct TestApp {
@@ -22,10 +23,13 @@ impl TestApp {
     }
 
     pub fn start_with(dir: &Path, vault: Arc<dyn TokenVault>, config: Config) -> Self {
-        let app = latchkey::register(mock_builder())
-            .build(latchkey::context::<MockRuntime>())
-            .expect("build app");
-        app.manage(AuthService::new(dir.to_path_buf(), config, vault));
+        let settings = Settings {
+            data_dir: Some(dir.to_path_buf()),
+            config,
+            vault: Some(vault),
+            startup_probe: false,
+        };
+        let app = latchkey::run_app(mock_builder(), settings).expect("build app");
         let window = match app.get_webview_window("main") {
             Some(w) => w,
             None => WebviewWindowBuilder::new(&app, "main", Default::default())
@@ -35,7 +39,8 @@ impl TestApp {
         Self { app, window }
     }
 
-    /// Calls a command as the `main` window would; `Ok(payload)` or `Err(error payload)`.
+    /// Calls one of the account plugin's commands (`signup` is `plugin:latchkey|signup`) as the
+    /// `main` window would; `Ok(payload)` or `Err(error payload)`.
     pub fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
         call_from(&self.window, cmd, args)
     }
@@ -54,7 +59,11 @@ pub fn call_from(
     tauri::test::get_ipc_response(
         window,
         tauri::webview::InvokeRequest {
-            cmd: cmd.into(),
+            cmd: if cmd.starts_with("plugin:") {
+                cmd.into()
+            } else {
+                format!("plugin:latchkey|{cmd}")
+            },
             callback: tauri::ipc::CallbackFn(0),
             error: tauri::ipc::CallbackFn(1),
             url: "tauri://localhost".parse().expect("url"),

@@ -1,55 +1,15 @@
-//! Helpers shared by the integration tests: fresh data folders and engines over them.
+//! Helpers shared by the app's integration tests: the engine tests' helpers (fresh data
+//! folders and engines), the app driven through IPC, and real desktop services.
 #![allow(dead_code)]
 
 pub mod desktop;
 pub mod ipc;
 
-use latchkey::engine::{Accounts, Config, Password};
+#[path = "../../src-tauri/engine/tests/it/common.rs"]
+mod engine_common;
+pub use engine_common::*;
+
 use std::path::Path;
-
-/// A fixed instant (2026-01-01T00:00:00Z in Unix ms) so tests never read the clock.
-pub const T0: i64 = 1_767_225_600_000;
-pub const SECOND: i64 = 1000;
-pub const MINUTE: i64 = 60 * SECOND;
-pub const DAY: i64 = 24 * 3600 * SECOND;
-
-/// A password that satisfies every rule.
-pub const GOOD_PW: &str = "violet-Harbor-42";
-
-pub fn pw(s: &str) -> Password {
-    Password::new(s)
-}
-
-/// A fresh temporary folder (deleted on drop).
-pub fn temp_dir() -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix("latchkey-test-")
-        .tempdir()
-        .expect("temp dir")
-}
-
-/// An engine with the production defaults over a fresh folder.
-pub fn engine() -> (tempfile::TempDir, Accounts) {
-    let dir = temp_dir();
-    let accounts = Accounts::open(dir.path(), Config::default()).expect("open");
-    (dir, accounts)
-}
-
-/// Opens another engine (another "process view") over the same folder.
-pub fn reopen(dir: &Path) -> Accounts {
-    Accounts::open(dir, Config::default()).expect("reopen")
-}
-
-/// Runs one SQL query returning a single integer, on a separate raw connection.
-pub fn count(dir: &Path, sql: &str) -> i64 {
-    let conn = rusqlite::Connection::open(dir.join("latchkey.db")).expect("raw open");
-    conn.query_row(sql, [], |r| r.get(0)).expect("count query")
-}
-
-/// The error code of a result, or "OK".
-pub fn code<T>(r: Result<T, latchkey::engine::AuthError>) -> &'static str {
-    r.err().map_or("OK", |e| e.code())
-}
 
 /// Asserts that a data folder holds nothing but the database and its WAL files: in
 /// particular, no token written to a file when the keyring failed.
@@ -64,13 +24,4 @@ pub fn assert_no_token_file(dir: &Path) {
             .all(|f| f.to_string_lossy().starts_with("latchkey.db")),
         "nothing but the database in the data folder: {files:?}"
     );
-}
-
-/// Production settings with cheap argon2id (`m_kib` KiB, one pass), for tests about
-/// something other than the hash's cost.
-pub fn cheap_config(m_kib: u32) -> Config {
-    Config {
-        hash: latchkey::engine::HashParams { m_kib, t: 1, p: 1 },
-        ..Config::default()
-    }
 }

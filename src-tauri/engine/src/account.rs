@@ -1,0 +1,88 @@
+//! Self-service for a signed-in person: change the password, delete the account. Each needs
+//! the current password.
+
+use crate::account_removal;
+use crate::accounts::Accounts;
+use crate::credentials;
+use crate::error::AuthError;
+use crate::policy::rules;
+use crate::secret::Password;
+use crate::store::audit::{self, EventKind};
+use crate::store::{attempts, keys, sessions, users};
+use zeroize::Zeroizing;
+
+impl Accounts {
+    /// Replaces a user's password after checking the current one, ends every other session
+    /// of that user (all of them when `keep_session_id` is `None`), and lifts a forced
+    /// change.
+    ///
+    /// # Errors
+    /// `INVALID_CREDENTIALS` for a wrong current password (counted for throttling),
+    /// `TOO_MANY_ATTEMPTS`, the new-password rule codes (also when the new password equals
+    /// the current one), `NOT_AUTHENTICATED` for an unknown user, or a storage code.
+    pub fn change_password(
+        &self,
+        user_id: &str,
+        current: &Password,
+        new: &Password,
+        keep_session_id: Option<&str>,
+        now: i64,
+    ) -> Result<(), AuthError> {
+        let key = credentials::password_key(self, user_id)?;
+        let current = rules::login_password(current)?;
+        let new = rules::new_password(new, key.normalized_username())?;
+        if *new == *current {
+            return Err(AuthError::WeakPassword(
+                "Choose a password different from the current one.",
+            ));
+        }
+        let verified = credentials::check_password(self, &key, &current, now)?;
+        if verified.user_id != user_id {
+            return Err(AuthError::Internal);
+        }
+        let hash = Zeroizing::new(self.hasher.hash(&new)?);
+        self.db.write(|tx| {
+            keys::set_hash(tx, &key, &hash)?;
+            users::set_must_change_password(tx, user_id, false)?;
+            sessions::delete_for_user(tx, user_id, keep_session_id)?;
+            if let Some(keep) = keep_session_id {
+                sessions::set_reauth(tx, keep, now)?;
+            }
+            attempts::clear(tx, &key)?;
+            let name = users::username(tx, user_id)?;
+            audit::record(tx, now, EventKind::PasswordChanged, name.as_deref(), None)?;
+            Ok(())
+        })?;
+        log::info!("password changed");
+        Ok(())
+    }
+
+    /// Deletes a user, its keys and its sessions after checking its password. The last
+    /// administrator cannot delete their account while other accounts exist.
+    ///
+    /// # Errors
+    /// `LAST_ADMINISTRATOR`, `INVALID_CREDENTIALS`, `TOO_MANY_ATTEMPTS`, `INVALID_PASSWORD`,
+    /// `NOT_AUTHENTICATED` for an unknown user, or a storage code.
+    pub fn delete_user(
+        &self,
+        user_id: &str,
+        password: &Password,
+        now: i64,
+    ) -> Result<(), AuthError> {
+        let key = credentials::password_key(self, user_id)?;
+        let password = rules::login_password(password)?;
+        if self
+            .db
+            .read(|c| users::is_last_admin_among_others(c, user_id))?
+        {
+            return Err(AuthError::LastAdministrator);
+        }
+        let verified = credentials::check_password(self, &key, &password, now)?;
+        self.db.write(|tx| {
+            verified.store_rehash(tx)?;
+            account_removal::delete_account(tx, &verified.user_id, None, now)
+        })?;
+        log::info!("account deleted");
+        Ok(())
+    }
+}

@@ -1,0 +1,32 @@
+//! Deleting an account with everything that hangs off it: shared by the owner's own
+//! deletion and an administrator's.
+
+use crate::error::AuthError;
+use crate::store::audit::{self, EventKind};
+use crate::store::{attempts, keys, recent, users, WriteError};
+use rusqlite::Connection;
+
+/// Deletes an account and what hangs off it, inside a write transaction.
+///
+/// # Errors
+/// `LAST_ADMINISTRATOR`; `ACCOUNT_NOT_FOUND`; a storage code.
+pub(crate) fn delete_account(
+    tx: &Connection,
+    user_id: &str,
+    actor: Option<&str>,
+    now: i64,
+) -> Result<(), WriteError> {
+    if users::is_last_admin_among_others(tx, user_id)? {
+        return Err(AuthError::LastAdministrator.into());
+    }
+    let name = users::username(tx, user_id)?;
+    if let Some(key) = keys::of_user(tx, user_id)? {
+        attempts::clear(tx, &key)?;
+        recent::forget_everywhere(tx, &key)?;
+    }
+    if !users::delete(tx, user_id)? {
+        return Err(AuthError::AccountNotFound.into());
+    }
+    audit::record(tx, now, EventKind::AccountDeleted, name.as_deref(), actor)?;
+    Ok(())
+}

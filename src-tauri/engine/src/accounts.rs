@@ -1,0 +1,73 @@
+//! The [`Accounts`] handle: one database file, its hasher and settings, and the OS account
+//! it runs for. Each use case adds its operations in its own file (`signup`, `signin`,
+//! `sessions`, `account`, `admin`); this file holds only what they all share.
+
+use crate::config::Config;
+use crate::error::AuthError;
+use crate::model::User;
+use crate::policy::hashing::PasswordHasher;
+use crate::store::{users, Database};
+use std::path::Path;
+
+/// The account engine over one database file.
+#[derive(Debug)]
+pub struct Accounts {
+    pub(crate) db: Database,
+    pub(crate) hasher: PasswordHasher,
+    pub(crate) config: Config,
+    pub(crate) os_user: String,
+}
+
+/// The name of the OS account running the app (recent accounts are kept per OS account).
+pub fn current_os_user() -> String {
+    ["USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .unwrap_or_else(|| "default".into())
+}
+
+impl Accounts {
+    /// Opens (creating if needed) the database in `dir`, for the current OS account.
+    ///
+    /// # Errors
+    /// See [`Database::open`]; `INTERNAL` for unusable hash parameters.
+    pub fn open(dir: &Path, config: Config) -> Result<Self, AuthError> {
+        let hasher = PasswordHasher::new(config.hash)?;
+        let db = Database::open(dir)?;
+        Ok(Self {
+            db,
+            hasher,
+            config,
+            os_user: current_os_user(),
+        })
+    }
+
+    /// The same engine, keeping recent accounts under another OS account name.
+    pub fn with_os_user(mut self, os_user: impl Into<String>) -> Self {
+        self.os_user = os_user.into();
+        self
+    }
+
+    /// The settings in force.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The password hasher (to warm up its dummy hash off the start-up path).
+    pub fn hasher(&self) -> &PasswordHasher {
+        &self.hasher
+    }
+
+    /// The underlying database.
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
+
+    /// A user by id, or `None` when there is no such user.
+    ///
+    /// # Errors
+    /// A storage code.
+    pub fn get_user(&self, user_id: &str) -> Result<Option<User>, AuthError> {
+        self.db.read(|c| users::get(c, user_id))
+    }
+}

@@ -1,0 +1,229 @@
+//! Administration of a shared computer by its first account: list accounts, reset a
+//! password to a temporary one, unlock a throttled account, delete an account, read and
+//! prune the audit log. Each action checks the role from the session (never from the UI)
+//! and needs the administrator's password again if it was not entered in the last five
+//! minutes.
+
+use crate::account_removal;
+use crate::accounts::Accounts;
+use crate::credentials;
+use crate::error::AuthError;
+use crate::model::{AccountSummary, AuthEvent, Role, Session};
+use crate::policy::{rules, throttle, tokens};
+use crate::secret::Password;
+use crate::store::audit::{self, EventKind};
+use crate::store::{attempts, keys, sessions, users};
+use rusqlite::Connection;
+
+/// How long a password entry covers administrator actions (ms).
+pub const REAUTH_WINDOW_MS: i64 = 5 * 60 * 1000;
+
+/// Characters of temporary passwords: no look-alikes (0/o, 1/l/i).
+const TEMP_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+
+impl Accounts {
+    /// Checks that `session` belongs to an administrator whose password was entered in the
+    /// last five minutes, or checks `password` now (counted for throttling) and renews that.
+    ///
+    /// # Errors
+    /// `FORBIDDEN` for members; `REAUTH_REQUIRED` when the window passed and no password
+    /// was given; `INVALID_CREDENTIALS`, `TOO_MANY_ATTEMPTS`, `INVALID_PASSWORD`.
+    pub fn authorize_admin(
+        &self,
+        session: &Session,
+        password: Option<&Password>,
+        now: i64,
+    ) -> Result<(), AuthError> {
+        self.require_admin(session)?;
+        let entered_at = self
+            .db
+            .read(|c| sessions::reauth_at(c, &session.id))?
+            .unwrap_or(i64::MIN);
+        if (entered_at..=entered_at.saturating_add(REAUTH_WINDOW_MS)).contains(&now) {
+            return Ok(());
+        }
+        match password {
+            Some(password) => self.confirm_password(session, password, now),
+            None => Err(AuthError::ReauthRequired),
+        }
+    }
+
+    fn require_admin(&self, session: &Session) -> Result<(), AuthError> {
+        match self.db.read(|c| users::role(c, &session.user_id))? {
+            Some(Role::Admin) => Ok(()),
+            _ => Err(AuthError::Forbidden),
+        }
+    }
+
+    /// Checks the session owner's password now (throttled like sign-in) and restarts the
+    /// five-minute window.
+    fn confirm_password(
+        &self,
+        session: &Session,
+        password: &Password,
+        now: i64,
+    ) -> Result<(), AuthError> {
+        let password = rules::login_password(password)?;
+        let key = credentials::password_key(self, &session.user_id)?;
+        credentials::check_password(self, &key, &password, now)?;
+        self.db.write(|tx| {
+            sessions::set_reauth(tx, &session.id, now)?;
+            attempts::clear(tx, &key)?;
+            Ok(())
+        })
+    }
+
+    /// Every account on the computer, oldest first.
+    ///
+    /// # Errors
+    /// As [`Accounts::authorize_admin`]; a storage code.
+    pub fn admin_list_accounts(
+        &self,
+        admin: &Session,
+        password: Option<&Password>,
+        now: i64,
+    ) -> Result<Vec<AccountSummary>, AuthError> {
+        self.authorize_admin(admin, password, now)?;
+        let rows = self.db.read(users::all_with_attempts)?;
+        Ok(rows
+            .into_iter()
+            .map(|(user, failures, last_failure_at)| AccountSummary {
+                user_id: user.id,
+                username: user.username,
+                role: user.role,
+                created_at: user.created_at,
+                last_login_at: user.last_login_at,
+                failed_attempts: failures,
+                locked_for_secs: throttle::retry_after_secs(failures, last_failure_at, now),
+                must_change_password: user.must_change_password,
+            })
+            .collect())
+    }
+
+    /// Gives another account a temporary password it must change at its next sign-in, and
+    /// ends its sessions at once. Returns the temporary password, to tell that person.
+    ///
+    /// # Errors
+    /// As [`Accounts::authorize_admin`]; `CANNOT_TARGET_SELF`; `ACCOUNT_NOT_FOUND`.
+    pub fn admin_reset_password(
+        &self,
+        admin: &Session,
+        target: &str,
+        password: Option<&Password>,
+        now: i64,
+    ) -> Result<Password, AuthError> {
+        self.authorize_admin(admin, password, now)?;
+        if target == admin.user_id {
+            return Err(AuthError::CannotTargetSelf);
+        }
+        let key =
+            credentials::password_key(self, target).map_err(|_| AuthError::AccountNotFound)?;
+        let groups: Vec<String> = (0..4)
+            .map(|_| tokens::random_string(TEMP_ALPHABET, 4))
+            .collect::<Result<_, _>>()?;
+        let temporary = Password::new(groups.join("-"));
+        let hash = self.hasher.hash(temporary.expose())?;
+        self.db.write(|tx| {
+            keys::set_hash(tx, &key, &hash)?;
+            users::set_must_change_password(tx, target, true)?;
+            sessions::delete_for_user(tx, target, None)?;
+            attempts::clear(tx, &key)?;
+            record_admin_action(tx, now, EventKind::PasswordReset, &admin.user_id, target)?;
+            Ok(())
+        })?;
+        log::info!("temporary password set by an administrator");
+        Ok(temporary)
+    }
+
+    /// Clears an account's failed sign-ins so it may try again at once.
+    ///
+    /// # Errors
+    /// As [`Accounts::authorize_admin`]; `ACCOUNT_NOT_FOUND`.
+    pub fn admin_unlock(
+        &self,
+        admin: &Session,
+        target: &str,
+        password: Option<&Password>,
+        now: i64,
+    ) -> Result<(), AuthError> {
+        self.authorize_admin(admin, password, now)?;
+        let key =
+            credentials::password_key(self, target).map_err(|_| AuthError::AccountNotFound)?;
+        self.db.write(|tx| {
+            attempts::clear(tx, &key)?;
+            record_admin_action(tx, now, EventKind::Unlocked, &admin.user_id, target)?;
+            Ok(())
+        })
+    }
+
+    /// Deletes another account; always needs the administrator's password.
+    ///
+    /// # Errors
+    /// As [`Accounts::authorize_admin`] (with the password checked even inside the window);
+    /// `CANNOT_TARGET_SELF`; `ACCOUNT_NOT_FOUND`.
+    pub fn admin_delete_account(
+        &self,
+        admin: &Session,
+        target: &str,
+        password: &Password,
+        now: i64,
+    ) -> Result<(), AuthError> {
+        self.require_admin(admin)?;
+        self.confirm_password(admin, password, now)?;
+        if target == admin.user_id {
+            return Err(AuthError::CannotTargetSelf);
+        }
+        self.db.write(|tx| {
+            let actor = users::username(tx, &admin.user_id)?;
+            account_removal::delete_account(tx, target, actor.as_deref(), now)
+        })?;
+        log::info!("account deleted by an administrator");
+        Ok(())
+    }
+
+    /// The latest audit events, newest first.
+    ///
+    /// # Errors
+    /// As [`Accounts::authorize_admin`]; a storage code.
+    pub fn admin_events(
+        &self,
+        admin: &Session,
+        password: Option<&Password>,
+        now: i64,
+        limit: u32,
+    ) -> Result<Vec<AuthEvent>, AuthError> {
+        self.authorize_admin(admin, password, now)?;
+        self.recent_events(limit)
+    }
+
+    /// The latest `limit` audit events, newest first (no role check: for tests and tools
+    /// that own the database).
+    ///
+    /// # Errors
+    /// A storage code.
+    pub fn recent_events(&self, limit: u32) -> Result<Vec<AuthEvent>, AuthError> {
+        self.db.read(|c| audit::latest(c, limit))
+    }
+
+    /// Deletes audit events older than 90 days and all but the newest 10,000; returns how
+    /// many.
+    ///
+    /// # Errors
+    /// A storage code.
+    pub fn prune_events(&self, now: i64) -> Result<usize, AuthError> {
+        self.db.write(|tx| Ok(audit::prune(tx, now)?))
+    }
+}
+
+/// Records an administrator's action on another account in the audit log.
+fn record_admin_action(
+    tx: &Connection,
+    now: i64,
+    kind: EventKind,
+    admin_id: &str,
+    target_id: &str,
+) -> rusqlite::Result<()> {
+    let actor = users::username(tx, admin_id)?;
+    let target = users::username(tx, target_id)?;
+    audit::record(tx, now, kind, target.as_deref(), actor.as_deref())
+}

@@ -1,0 +1,147 @@
+//! Engine settings: argon2id cost and session lifetimes, with environment overrides.
+
+use crate::model::Session;
+use crate::policy::hashing::HashParams;
+use crate::policy::tokens::session_id;
+use crate::secret::SessionToken;
+
+/// Session lifetimes in milliseconds, as in Lucia v2: a session is *active* until
+/// `active_expires`, then *idle* (renewed on use) until `idle_expires`, then dead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionPolicy {
+    /// Length of the active period.
+    pub active_period_ms: i64,
+    /// Length of the idle period that follows it.
+    pub idle_period_ms: i64,
+}
+
+impl Default for SessionPolicy {
+    /// One day active, then fourteen days idle.
+    fn default() -> Self {
+        Self {
+            active_period_ms: 24 * 3600 * 1000,
+            idle_period_ms: 14 * 24 * 3600 * 1000,
+        }
+    }
+}
+
+impl SessionPolicy {
+    /// `(active_expires, idle_expires)` for a session created or renewed at `now`.
+    pub fn expiries(&self, now: i64) -> (i64, i64) {
+        let active = now.saturating_add(self.active_period_ms);
+        (active, active.saturating_add(self.idle_period_ms))
+    }
+
+    /// A new session for `token`, made at `now`, its password just entered.
+    pub fn new_session(
+        &self,
+        token: &SessionToken,
+        user_id: &str,
+        remember: bool,
+        now: i64,
+    ) -> Session {
+        let (active_expires, idle_expires) = self.expiries(now);
+        Session {
+            id: session_id(token),
+            user_id: user_id.to_owned(),
+            active_expires,
+            idle_expires,
+            created_at: now,
+            last_used_at: now,
+            remember,
+            reauth_at: now,
+            fresh: true,
+        }
+    }
+}
+
+/// Everything the engine can be tuned with.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Config {
+    /// argon2id parameters for new hashes.
+    pub hash: HashParams,
+    /// Session lifetimes.
+    pub session: SessionPolicy,
+}
+
+impl Config {
+    /// Defaults, overridden by `LATCHKEY_SESSION_ACTIVE_SECS`, `LATCHKEY_SESSION_IDLE_SECS`,
+    /// `LATCHKEY_ARGON2_M_KIB`, `LATCHKEY_ARGON2_T` and `LATCHKEY_ARGON2_P` where set to a
+    /// valid number. Invalid values are ignored (and logged).
+    pub fn from_env() -> Self {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// As [`Config::from_env`], reading variables through `lookup`.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let number = |name: &str, min: i64, max: i64| -> Option<i64> {
+            let raw = lookup(name)?;
+            match raw.trim().parse::<i64>() {
+                Ok(v) if (min..=max).contains(&v) => Some(v),
+                _ => {
+                    log::warn!("ignoring {name}: expected a whole number from {min} to {max}");
+                    None
+                }
+            }
+        };
+        let mut config = Self::default();
+        let year = 366 * 24 * 3600;
+        if let Some(s) = number("LATCHKEY_SESSION_ACTIVE_SECS", 1, 10 * year) {
+            config.session.active_period_ms = s * 1000;
+        }
+        if let Some(s) = number("LATCHKEY_SESSION_IDLE_SECS", 0, 10 * year) {
+            config.session.idle_period_ms = s * 1000;
+        }
+        let u32_of = |v: i64| u32::try_from(v).ok();
+        if let Some(m) = number("LATCHKEY_ARGON2_M_KIB", 8, 4 * 1024 * 1024).and_then(u32_of) {
+            config.hash.m_kib = m;
+        }
+        if let Some(t) = number("LATCHKEY_ARGON2_T", 1, 100).and_then(u32_of) {
+            config.hash.t = t;
+        }
+        if let Some(p) = number("LATCHKEY_ARGON2_P", 1, 64).and_then(u32_of) {
+            config.hash.p = p;
+        }
+        config.hash.m_kib = config.hash.m_kib.max(8 * config.hash.p);
+        config
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_one_day_active_and_fourteen_idle() {
+        let c = Config::from_lookup(|_| None);
+        assert_eq!(c.session.expiries(0), (86_400_000, 15 * 86_400_000));
+        assert_eq!(
+            c.hash,
+            HashParams {
+                m_kib: 19_456,
+                t: 2,
+                p: 1
+            }
+        );
+    }
+
+    #[test]
+    fn environment_overrides_and_ignores_garbage() {
+        let c = Config::from_lookup(|k| match k {
+            "LATCHKEY_SESSION_ACTIVE_SECS" => Some("2".into()),
+            "LATCHKEY_SESSION_IDLE_SECS" => Some(" 3 ".into()),
+            "LATCHKEY_ARGON2_T" => Some("banana".into()),
+            "LATCHKEY_ARGON2_M_KIB" => Some("-5".into()),
+            _ => None,
+        });
+        assert_eq!(
+            c.session,
+            SessionPolicy {
+                active_period_ms: 2000,
+                idle_period_ms: 3000
+            }
+        );
+        assert_eq!(c.hash, HashParams::default());
+    }
+}

@@ -1,0 +1,45 @@
+//! Latchkey's account engine: users, username keys and expiring sessions in one SQLite file,
+//! after the Lucia v2 model, hardened for a computer that several people share.
+//!
+//! Plain Rust with no Tauri, no async runtime and no network. Time is always an argument
+//! (`now`, Unix milliseconds), so expiry and throttling are tested without a clock.
+//!
+//! The layers, each importing only from those below it:
+//! - the use cases, one file each, every one an `impl` block of [`Accounts`]:
+//!   [`signup`], [`signin`], [`sessions`], [`account`] (self-service) and [`admin`];
+//! - `credentials` and `account_removal`: what several use cases share (the password
+//!   check under throttling, deleting an account with everything it owns);
+//! - [`accounts`]: the [`Accounts`] handle and what it holds;
+//! - [`store`]: every SQL statement, one module per table, plus the database and migrations;
+//! - [`policy`]: pure rules (names, passwords), argon2id hashing, throttling and tokens;
+//! - [`model`], [`error`], [`secret`], [`config`]: the types everything shares.
+
+pub mod account;
+mod account_removal;
+pub mod accounts;
+pub mod admin;
+pub mod config;
+mod credentials;
+pub mod error;
+pub mod model;
+pub mod policy;
+pub mod secret;
+pub mod sessions;
+pub mod signin;
+pub mod signup;
+pub mod store;
+
+pub use accounts::Accounts;
+pub use config::{Config, SessionPolicy};
+pub use error::AuthError;
+pub use model::{AccountSummary, AuthEvent, Role, Session, SignedIn, User};
+pub use policy::hashing::HashParams;
+pub use policy::tokens::session_id;
+pub use secret::{Password, SessionToken};
+
+/// The current time in Unix milliseconds (the one place the engine's callers read the clock).
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}

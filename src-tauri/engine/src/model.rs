@@ -1,0 +1,124 @@
+//! The engine's data: users, roles, sessions and what sign-in hands back. Plain values; the
+//! rows they come from are read and written in [`crate::store`].
+
+use crate::secret::SessionToken;
+use serde::Serialize;
+
+/// An account's role on this computer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// The first account made on the computer: can manage the others.
+    Admin,
+    /// Everyone else.
+    Member,
+}
+
+impl Role {
+    /// The role as stored and as the webview receives it: `admin` or `member`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::Member => "member",
+        }
+    }
+
+    /// The role named by `text`, if any.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "admin" => Some(Self::Admin),
+            "member" => Some(Self::Member),
+            _ => None,
+        }
+    }
+}
+
+/// A user as the profile shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    /// Random id (16 characters of `[a-z0-9]` from the OS CSPRNG).
+    pub id: String,
+    /// The username as typed at sign-up (NFKC form).
+    pub username: String,
+    /// When the account was made (Unix ms).
+    pub created_at: i64,
+    /// The latest successful sign-in (Unix ms), if any.
+    pub last_login_at: Option<i64>,
+    /// The sign-in before the latest one, for "Last signed in …".
+    pub previous_login_at: Option<i64>,
+    /// Failed sign-ins between the previous sign-in and the latest one.
+    pub failures_before_login: u32,
+    /// Administrator or member.
+    pub role: Role,
+    /// Signed in with a temporary password: must choose a new one before anything else.
+    pub must_change_password: bool,
+}
+
+/// A session row. Never sent to the webview as is: its `id` is the token's hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// SHA-256 (lowercase hex) of the token.
+    pub id: String,
+    /// Whose session.
+    pub user_id: String,
+    /// End of the active period (Unix ms).
+    pub active_expires: i64,
+    /// End of the idle period (Unix ms).
+    pub idle_expires: i64,
+    /// When it was made (Unix ms).
+    pub created_at: i64,
+    /// When it was last used, to the minute (Unix ms).
+    pub last_used_at: i64,
+    /// Whether the person asked to stay signed in across restarts.
+    pub remember: bool,
+    /// When the password was last entered in this session (for administrator actions).
+    pub reauth_at: i64,
+    /// Whether this validation renewed it (Lucia's `fresh`).
+    pub fresh: bool,
+}
+
+/// A user with a new session: what sign-up and sign-in hand back.
+#[derive(Debug)]
+pub struct SignedIn {
+    /// Who signed in.
+    pub user: User,
+    /// The session row (its id is the token's hash).
+    pub session: Session,
+    /// The bearer token, for the keyring only.
+    pub token: SessionToken,
+}
+
+/// One account as the administrator's list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountSummary {
+    /// The account's id.
+    pub user_id: String,
+    /// The username as typed at sign-up.
+    pub username: String,
+    /// Administrator or member.
+    pub role: Role,
+    /// When it was made (Unix ms).
+    pub created_at: i64,
+    /// Its latest sign-in (Unix ms).
+    pub last_login_at: Option<i64>,
+    /// Consecutive failed sign-ins.
+    pub failed_attempts: u32,
+    /// Seconds until it may try again, when it is locked out now.
+    pub locked_for_secs: Option<u64>,
+    /// Whether it must choose a new password at its next sign-in.
+    pub must_change_password: bool,
+}
+
+/// One audit event as the administrator sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthEvent {
+    /// When (Unix ms).
+    pub at: i64,
+    /// What: `sign-up`, `sign-in`, `sign-in-failed`, `sign-out`, `password-changed`,
+    /// `password-reset`, `unlocked`, `account-deleted`.
+    pub kind: String,
+    /// The account concerned (the attempted normalized name for failures).
+    pub username: Option<String>,
+    /// The administrator who acted, for administrator actions.
+    pub actor: Option<String>,
+}

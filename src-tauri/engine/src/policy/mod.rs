@@ -1,0 +1,8 @@
+//! Pure policy: what a valid name and password are, how passwords are hashed, how long a
+//! name must wait after failures, and how tokens and random ids are made. Nothing here
+//! touches SQLite or reads the clock.
+
+pub mod hashing;
+pub mod rules;
+pub mod throttle;
+pub mod tokens;

@@ -1,0 +1,77 @@
+//! Secret strings (passwords, session tokens) that wipe themselves and never print.
+
+use serde::{Deserialize, Deserializer};
+use std::fmt;
+use zeroize::Zeroizing;
+
+/// A password as the person typed it. Zeroized on drop; `Debug` shows `Password(***)`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(Zeroizing<String>);
+
+impl Password {
+    /// Wraps a typed password.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(Zeroizing::new(value.into()))
+    }
+
+    /// The characters, for hashing and checking only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+impl<'de> Deserialize<'de> for Password {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::new)
+    }
+}
+
+/// A session token: the bearer secret held by the OS keyring and in memory, never stored
+/// in the database (only its SHA-256 is). Zeroized on drop; `Debug` shows `SessionToken(***)`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SessionToken(Zeroizing<String>);
+
+impl SessionToken {
+    /// Wraps a token read back from the keyring.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(Zeroizing::new(value.into()))
+    }
+
+    /// The token text, to hand to the keyring or to hash.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SessionToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SessionToken(***)")
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_the_secret() {
+        let p = Password::new("hunter2-secret");
+        let t = SessionToken::new("tok-secret");
+        assert_eq!(format!("{p:?} {t:?}"), "Password(***) SessionToken(***)");
+        assert!(!format!("{:?}", Some(&p)).contains("secret"));
+    }
+
+    #[test]
+    fn password_deserializes_from_a_json_string() {
+        let p: Password = serde_json::from_str("\"pässword\"").unwrap();
+        assert_eq!(p.expose(), "pässword");
+        assert!(serde_json::from_str::<Password>("12").is_err());
+    }
+}

@@ -1,0 +1,158 @@
+//! Sessions (Lucia v2's `createSession`, `validateSession`, `invalidateSession`, …).
+//!
+//! A session is *active* until `active_expires`, *idle* until `idle_expires` (using it then
+//! renews both), and dead afterwards (using it then deletes the row).
+
+use crate::accounts::Accounts;
+use crate::error::AuthError;
+use crate::model::Session;
+use crate::policy::tokens::{self, session_id};
+use crate::secret::SessionToken;
+use crate::store::audit::{self, EventKind};
+use crate::store::{is_foreign_key_violation, sessions, users};
+
+/// `last_used_at` is written at most this often (ms).
+pub const LAST_USED_RESOLUTION_MS: i64 = 60_000;
+
+impl Accounts {
+    /// Creates a session for a user [Lucia: `createSession`].
+    ///
+    /// # Errors
+    /// `NOT_AUTHENTICATED` when the user does not exist; a storage code.
+    pub fn create_session(
+        &self,
+        user_id: &str,
+        remember: bool,
+        now: i64,
+    ) -> Result<(Session, SessionToken), AuthError> {
+        let token = tokens::new_token()?;
+        let session = self
+            .config
+            .session
+            .new_session(&token, user_id, remember, now);
+        self.db.write(|tx| match sessions::insert(tx, &session) {
+            Err(e) if is_foreign_key_violation(&e) => Err(AuthError::NotAuthenticated.into()),
+            other => Ok(other?),
+        })?;
+        Ok((session, token))
+    }
+
+    /// Validates a token [Lucia: `validateSession`]: `None` for an unknown, malformed or
+    /// dead token (a dead row is deleted); an active session is returned unchanged; an
+    /// idle one is renewed from `now` and returned with `fresh = true`.
+    ///
+    /// # Errors
+    /// A storage code.
+    pub fn validate_session(
+        &self,
+        token: &SessionToken,
+        now: i64,
+    ) -> Result<Option<Session>, AuthError> {
+        if !tokens::well_formed(token) {
+            return Ok(None);
+        }
+        let id = session_id(token);
+        let Some(mut session) = self.db.read(|c| sessions::get(c, &id))? else {
+            return Ok(None);
+        };
+        if now > session.idle_expires {
+            self.db.write(|tx| Ok(sessions::delete(tx, &id)?))?;
+            return Ok(None);
+        }
+        if now > session.active_expires {
+            let (active, idle) = self.config.session.expiries(now);
+            if !self
+                .db
+                .write(|tx| Ok(sessions::renew(tx, &id, active, idle, now)?))?
+            {
+                return Ok(None);
+            }
+            session.active_expires = active;
+            session.idle_expires = idle;
+            session.last_used_at = now;
+            session.fresh = true;
+        } else if now - session.last_used_at >= LAST_USED_RESOLUTION_MS {
+            self.db.write(|tx| Ok(sessions::touch(tx, &id, now)?))?;
+            session.last_used_at = now;
+        }
+        Ok(Some(session))
+    }
+
+    /// Ends one session by its token [Lucia: `invalidateSession`]. Unknown tokens are fine.
+    ///
+    /// # Errors
+    /// A storage code.
+    pub fn invalidate_session(&self, token: &SessionToken) -> Result<(), AuthError> {
+        self.invalidate_session_id(&session_id(token))
+    }
+
+    /// Ends one session by its id (the token's hash).
+    ///
+    /// # Errors
+    /// A storage code.
+    pub fn invalidate_session_id(&self, session_id: &str) -> Result<(), AuthError> {
+        self.db.write(|tx| Ok(sessions::delete(tx, session_id)?))
+    }
+
+    /// Signs out: ends the session and records it in the audit log.
+    ///
+    /// # Errors
+    /// A storage code.
+    pub fn sign_out(&self, token: &SessionToken, now: i64) -> Result<(), AuthError> {
+        let id = session_id(token);
+        self.db.write(|tx| {
+            let Some(session) = sessions::get(tx, &id)? else {
+                return Ok(());
+            };
+            sessions::delete(tx, &id)?;
+            if let Some(name) = users::username(tx, &session.user_id)? {
+                audit::record(tx, now, EventKind::SignOut, Some(&name), None)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Ends every session of a user [Lucia: `invalidateAllUserSessions`]; returns how many.
+    ///
+    /// # Errors
+    /// A storage code.
+    pub fn invalidate_all_user_sessions(&self, user_id: &str) -> Result<usize, AuthError> {
+        self.db
+            .write(|tx| Ok(sessions::delete_for_user(tx, user_id, None)?))
+    }
+
+    /// Ends every session of a user but `keep_session_id`; returns how many ended.
+    ///
+    /// # Errors
+    /// A storage code.
+    pub fn invalidate_other_sessions(
+        &self,
+        user_id: &str,
+        keep_session_id: &str,
+    ) -> Result<usize, AuthError> {
+        self.db.write(|tx| {
+            Ok(sessions::delete_for_user(
+                tx,
+                user_id,
+                Some(keep_session_id),
+            )?)
+        })
+    }
+
+    /// A user's sessions that are still alive at `now`, newest first
+    /// [Lucia: `getAllUserSessions`].
+    ///
+    /// # Errors
+    /// A storage code.
+    pub fn list_user_sessions(&self, user_id: &str, now: i64) -> Result<Vec<Session>, AuthError> {
+        self.db.read(|c| sessions::live_for_user(c, user_id, now))
+    }
+
+    /// Deletes every dead session [Lucia: `deleteDeadUserSessions`]; returns how many.
+    ///
+    /// # Errors
+    /// A storage code.
+    pub fn delete_expired_sessions(&self, now: i64) -> Result<usize, AuthError> {
+        self.db.write(|tx| Ok(sessions::delete_dead(tx, now)?))
+    }
+}

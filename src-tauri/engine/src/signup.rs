@@ -1,0 +1,108 @@
+//! Sign-up (Lucia v2's `createUser`): a user and its username key, and optionally its first
+//! session, written in one transaction. The first account on the computer becomes its
+//! administrator.
+
+use crate::accounts::Accounts;
+use crate::error::AuthError;
+use crate::model::{Role, Session, SignedIn, User};
+use crate::policy::rules::{self, Username};
+use crate::policy::tokens;
+use crate::secret::{Password, SessionToken};
+use crate::store::audit::{self, EventKind};
+use crate::store::{attempts, keys, recent, sessions, users, KeyId};
+
+impl Accounts {
+    /// Creates a user with a `username` key [Lucia: `createUser`].
+    ///
+    /// # Errors
+    /// `INVALID_USERNAME`, `INVALID_PASSWORD`, `WEAK_PASSWORD`, `USERNAME_TAKEN` (nothing is
+    /// written), or a storage code.
+    pub fn create_user(
+        &self,
+        username: &str,
+        password: &Password,
+        now: i64,
+    ) -> Result<User, AuthError> {
+        self.create(username, password, None, now)
+            .map(|(user, _)| user)
+    }
+
+    /// Creates a user and its first session in one transaction.
+    ///
+    /// # Errors
+    /// As [`Accounts::create_user`].
+    pub fn sign_up(
+        &self,
+        username: &str,
+        password: &Password,
+        remember: bool,
+        now: i64,
+    ) -> Result<SignedIn, AuthError> {
+        let (user, session) = self.create(username, password, Some(remember), now)?;
+        let (session, token) = session.ok_or(AuthError::Internal)?;
+        Ok(SignedIn {
+            user,
+            session,
+            token,
+        })
+    }
+
+    /// Creates the account; with `remember` set, also its first session.
+    fn create(
+        &self,
+        username: &str,
+        password: &Password,
+        remember: Option<bool>,
+        now: i64,
+    ) -> Result<(User, Option<(Session, SessionToken)>), AuthError> {
+        let name = Username::parse(username)?;
+        let password = rules::new_password(password, name.normalized())?;
+        let key = KeyId::username(&name);
+        if self.db.read(|c| keys::exists(c, &key))? {
+            return Err(AuthError::UsernameTaken);
+        }
+        let hash = self.hasher.hash(&password)?;
+        drop(password);
+        let id = tokens::new_user_id()?;
+        let first_session = match remember {
+            Some(remember) => Some((tokens::new_token()?, remember)),
+            None => None,
+        };
+        let (user, session) = self.db.write(|tx| {
+            let role = if users::none_yet(tx)? {
+                Role::Admin
+            } else {
+                Role::Member
+            };
+            let user = User {
+                id: id.clone(),
+                username: name.display().to_owned(),
+                created_at: now,
+                last_login_at: first_session.as_ref().map(|_| now),
+                previous_login_at: None,
+                failures_before_login: 0,
+                role,
+                must_change_password: false,
+            };
+            users::insert(tx, &user)?;
+            keys::insert(tx, &key, &user.id, &hash)?;
+            attempts::clear(tx, &key)?;
+            audit::record(tx, now, EventKind::SignUp, Some(&user.username), None)?;
+            let session = match &first_session {
+                Some((token, remember)) => {
+                    recent::note(tx, &self.os_user, &key, now)?;
+                    let session = self
+                        .config
+                        .session
+                        .new_session(token, &user.id, *remember, now);
+                    sessions::insert(tx, &session)?;
+                    Some(session)
+                }
+                None => None,
+            };
+            Ok((user, session))
+        })?;
+        log::info!("account created");
+        Ok((user, session.zip(first_session.map(|(token, _)| token))))
+    }
+}

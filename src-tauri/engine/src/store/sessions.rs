@@ -1,0 +1,117 @@
+//! The `session` table. A row's id is the SHA-256 of its token; the token itself is never
+//! stored.
+
+use crate::model::Session;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+const COLUMNS: &str =
+    "id, user_id, active_expires, idle_expires, created_at, last_used_at, remember, reauth_at";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Session> {
+    Ok(Session {
+        id: r.get(0)?,
+        user_id: r.get(1)?,
+        active_expires: r.get(2)?,
+        idle_expires: r.get(3)?,
+        created_at: r.get(4)?,
+        last_used_at: r.get(5)?,
+        remember: r.get(6)?,
+        reauth_at: r.get(7)?,
+        fresh: false,
+    })
+}
+
+/// Adds a session. A missing user fails with a foreign-key violation.
+pub fn insert(c: &Connection, s: &Session) -> rusqlite::Result<()> {
+    c.prepare_cached(&format!(
+        r#"INSERT INTO "session" ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"#
+    ))?
+    .execute(params![
+        s.id,
+        s.user_id,
+        s.active_expires,
+        s.idle_expires,
+        s.created_at,
+        s.last_used_at,
+        s.remember,
+        s.reauth_at
+    ])
+    .map(drop)
+}
+
+/// A session by id.
+pub fn get(c: &Connection, id: &str) -> rusqlite::Result<Option<Session>> {
+    c.prepare_cached(&format!(r#"SELECT {COLUMNS} FROM "session" WHERE id = ?1"#))?
+        .query_row([id], from_row)
+        .optional()
+}
+
+/// Moves both expiries and stamps the use; returns whether the session still existed.
+pub fn renew(
+    c: &Connection,
+    id: &str,
+    active_expires: i64,
+    idle_expires: i64,
+    now: i64,
+) -> rusqlite::Result<bool> {
+    c.prepare_cached(
+        r#"UPDATE "session" SET active_expires = ?1, idle_expires = ?2, last_used_at = ?3 WHERE id = ?4"#,
+    )?
+    .execute(params![active_expires, idle_expires, now, id])
+    .map(|n| n > 0)
+}
+
+/// Stamps a use.
+pub fn touch(c: &Connection, id: &str, now: i64) -> rusqlite::Result<()> {
+    c.prepare_cached(r#"UPDATE "session" SET last_used_at = ?1 WHERE id = ?2"#)?
+        .execute(params![now, id])
+        .map(drop)
+}
+
+/// Stamps the moment the owner's password was last entered in this session.
+pub fn set_reauth(c: &Connection, id: &str, now: i64) -> rusqlite::Result<()> {
+    c.prepare_cached(r#"UPDATE "session" SET reauth_at = ?1 WHERE id = ?2"#)?
+        .execute(params![now, id])
+        .map(drop)
+}
+
+/// When the owner's password was last entered in this session.
+pub fn reauth_at(c: &Connection, id: &str) -> rusqlite::Result<Option<i64>> {
+    c.prepare_cached(r#"SELECT reauth_at FROM "session" WHERE id = ?1"#)?
+        .query_row([id], |r| r.get(0))
+        .optional()
+}
+
+/// Deletes one session; unknown ids are fine.
+pub fn delete(c: &Connection, id: &str) -> rusqlite::Result<()> {
+    c.prepare_cached(r#"DELETE FROM "session" WHERE id = ?1"#)?
+        .execute([id])
+        .map(drop)
+}
+
+/// Deletes every session of a user but `keep` (all of them when `keep` is `None`); returns
+/// how many.
+pub fn delete_for_user(
+    c: &Connection,
+    user_id: &str,
+    keep: Option<&str>,
+) -> rusqlite::Result<usize> {
+    c.prepare_cached(r#"DELETE FROM "session" WHERE user_id = ?1 AND id IS NOT ?2"#)?
+        .execute(params![user_id, keep])
+}
+
+/// A user's sessions still alive at `now`, newest first.
+pub fn live_for_user(c: &Connection, user_id: &str, now: i64) -> rusqlite::Result<Vec<Session>> {
+    c.prepare_cached(&format!(
+        r#"SELECT {COLUMNS} FROM "session" WHERE user_id = ?1 AND idle_expires >= ?2
+           ORDER BY created_at DESC, id"#
+    ))?
+    .query_map(params![user_id, now], from_row)?
+    .collect()
+}
+
+/// Deletes every session dead at `now`; returns how many.
+pub fn delete_dead(c: &Connection, now: i64) -> rusqlite::Result<usize> {
+    c.prepare_cached(r#"DELETE FROM "session" WHERE idle_expires < ?1"#)?
+        .execute([now])
+}

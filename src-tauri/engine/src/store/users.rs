@@ -1,0 +1,146 @@
+//! The `user` table: accounts, their role, sign-in stamps and forced password changes.
+
+use crate::model::{Role, User};
+use crate::store::keys::USERNAME_PREFIX;
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+impl ToSql for Role {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.as_str()))
+    }
+}
+
+impl FromSql for Role {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let text = value.as_str()?;
+        Role::parse(text)
+            .ok_or_else(|| FromSqlError::Other(format!("unknown role {text:?}").into()))
+    }
+}
+
+const COLUMNS: &str = "id, username, created_at, last_login_at, previous_login_at, \
+                       failures_before_login, role, must_change_password";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<User> {
+    Ok(User {
+        id: r.get(0)?,
+        username: r.get(1)?,
+        created_at: r.get(2)?,
+        last_login_at: r.get(3)?,
+        previous_login_at: r.get(4)?,
+        failures_before_login: r.get(5)?,
+        role: r.get(6)?,
+        must_change_password: r.get(7)?,
+    })
+}
+
+/// Whether there is no account yet (the next one becomes the administrator).
+pub fn none_yet(c: &Connection) -> rusqlite::Result<bool> {
+    c.prepare_cached(r#"SELECT NOT EXISTS (SELECT 1 FROM "user")"#)?
+        .query_row([], |r| r.get(0))
+}
+
+/// Adds a user.
+pub fn insert(c: &Connection, user: &User) -> rusqlite::Result<()> {
+    c.prepare_cached(&format!(
+        r#"INSERT INTO "user" ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"#
+    ))?
+    .execute(params![
+        user.id,
+        user.username,
+        user.created_at,
+        user.last_login_at,
+        user.previous_login_at,
+        user.failures_before_login,
+        user.role,
+        user.must_change_password
+    ])
+    .map(drop)
+}
+
+/// A user by id.
+pub fn get(c: &Connection, user_id: &str) -> rusqlite::Result<Option<User>> {
+    c.prepare_cached(&format!(r#"SELECT {COLUMNS} FROM "user" WHERE id = ?1"#))?
+        .query_row([user_id], from_row)
+        .optional()
+}
+
+/// A user's name as typed at sign-up.
+pub fn username(c: &Connection, user_id: &str) -> rusqlite::Result<Option<String>> {
+    c.prepare_cached(r#"SELECT username FROM "user" WHERE id = ?1"#)?
+        .query_row([user_id], |r| r.get(0))
+        .optional()
+}
+
+/// A user's role.
+pub fn role(c: &Connection, user_id: &str) -> rusqlite::Result<Option<Role>> {
+    c.prepare_cached(r#"SELECT role FROM "user" WHERE id = ?1"#)?
+        .query_row([user_id], |r| r.get(0))
+        .optional()
+}
+
+/// Stamps a successful sign-in: the previous one moves to `previous_login_at`, and the
+/// failures since then are kept for the banner. Returns whether the user exists.
+pub fn record_sign_in(
+    c: &Connection,
+    user_id: &str,
+    now: i64,
+    failures_before: u32,
+) -> rusqlite::Result<bool> {
+    c.prepare_cached(
+        r#"UPDATE "user" SET previous_login_at = last_login_at, last_login_at = ?1,
+                  failures_before_login = ?2
+           WHERE id = ?3"#,
+    )?
+    .execute(params![now, failures_before, user_id])
+    .map(|n| n > 0)
+}
+
+/// Sets or lifts "must choose a new password at the next sign-in".
+pub fn set_must_change_password(c: &Connection, user_id: &str, must: bool) -> rusqlite::Result<()> {
+    c.prepare_cached(r#"UPDATE "user" SET must_change_password = ?1 WHERE id = ?2"#)?
+        .execute(params![must, user_id])
+        .map(drop)
+}
+
+/// Whether `user_id` is the only administrator while other accounts exist.
+pub fn is_last_admin_among_others(c: &Connection, user_id: &str) -> rusqlite::Result<bool> {
+    c.prepare_cached(
+        r#"SELECT (SELECT role FROM "user" WHERE id = ?1) = ?2
+             AND (SELECT count(*) FROM "user" WHERE role = ?2) = 1
+             AND (SELECT count(*) FROM "user") > 1"#,
+    )?
+    .query_row(params![user_id, Role::Admin], |r| {
+        r.get::<_, Option<bool>>(0)
+    })
+    .map(|v| v.unwrap_or(false))
+}
+
+/// Deletes a user (its keys and sessions go with it, by cascade); returns whether it existed.
+pub fn delete(c: &Connection, user_id: &str) -> rusqlite::Result<bool> {
+    c.prepare_cached(r#"DELETE FROM "user" WHERE id = ?1"#)?
+        .execute([user_id])
+        .map(|n| n > 0)
+}
+
+/// Every user, oldest first, with the failed attempts recorded against its username key
+/// (`failures`, `last_failure_at`): the administrator's list.
+pub fn all_with_attempts(c: &Connection) -> rusqlite::Result<Vec<(User, u32, i64)>> {
+    c.prepare_cached(&format!(
+        r#"SELECT {cols}, COALESCE(a.failures, 0), COALESCE(a.last_failure_at, 0)
+           FROM "user" u
+           LEFT JOIN "key" k ON k.user_id = u.id AND substr(k.id, 1, length(?1)) = ?1
+           LEFT JOIN login_attempt a ON a.key_id = k.id
+           ORDER BY u.created_at, u.rowid"#,
+        cols = COLUMNS
+            .split(", ")
+            .map(|col| format!("u.{col}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))?
+    .query_map([USERNAME_PREFIX], |r| {
+        Ok((from_row(r)?, r.get(8)?, r.get(9)?))
+    })?
+    .collect()
+}

@@ -1,0 +1,12 @@
+//! The engine's integration tests, on real temporary SQLite files, in one binary (no Tauri
+//! is linked: the engine does not depend on it).
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+mod accounts;
+mod admin;
+mod concurrency;
+mod crash;
+mod sessions;
+mod storage;

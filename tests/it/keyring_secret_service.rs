@@ -1,0 +1,105 @@
+//! The token really lands in, survives in, and leaves a real Secret Service (gnome-keyring
+//! on a private D-Bus session), through the command layer.
+use crate::common::desktop::PrivateBus;
+use crate::common::ipc::*;
+use crate::common::*;
+use latchkey::APP_IDENTIFIER;
+use latchkey_engine::session_id;
+use latchkey_engine::SessionToken;
+use serde_json::json;
+use std::sync::Arc;
+use tauri_plugin_latchkey::vault::{KeyringVault, TokenVault};
+
+fn real_vault() -> Arc<KeyringVault> {
+    Arc::new(KeyringVault::new(APP_IDENTIFIER))
+}
+
+/// One test function: the bus address is process-wide state.
+#[test]
+fn token_round_trip_through_gnome_keyring_and_faults() {
+    let _bus_turn = crate::common::desktop::exclusive_session_bus();
+    let bus = PrivateBus::with_secret_service();
+    std::env::set_var("DBUS_SESSION_BUS_ADDRESS", &bus.address);
+
+    // Sign up through the command layer; the item is in the keyring.
+    let dir = temp_dir();
+    let app = TestApp::start(dir.path(), real_vault());
+    let signed = app.call("signup", creds("Alice", GOOD_PW, true)).unwrap();
+    assert_eq!(
+        signed["notice"],
+        json!(null),
+        "the real keyring accepted the token"
+    );
+    let stored = bus
+        .lookup(APP_IDENTIFIER, "session")
+        .expect("item in the Secret Service");
+    assert_eq!(stored.len(), 43);
+    let id = session_id(&SessionToken::new(stored.clone()));
+    assert_eq!(
+        count(
+            dir.path(),
+            &format!(r#"SELECT count(*) FROM "session" WHERE id = '{id}'"#)
+        ),
+        1
+    );
+    assert!(!signed.to_string().contains(&stored));
+    app.quit();
+
+    // A restart reads it back from the keyring: still signed in.
+    let again = TestApp::start(dir.path(), real_vault());
+    assert_eq!(
+        again.call("session", json!({})).unwrap()["profile"]["username"],
+        "Alice"
+    );
+
+    // Sign out: the item is gone.
+    again.call("logout", json!({})).unwrap();
+    assert_eq!(bus.lookup(APP_IDENTIFIER, "session"), None);
+    drop(again);
+
+    // Replaced with garbage behind the app's back: signed out, and the garbage removed.
+    bus.store(APP_IDENTIFIER, "session", "not-a-token\u{7f}");
+    let after_garbage = TestApp::start(dir.path(), real_vault());
+    assert_eq!(
+        after_garbage.call("session", json!({})).unwrap()["signedIn"],
+        false
+    );
+    assert_eq!(bus.lookup(APP_IDENTIFIER, "session"), None);
+    drop(after_garbage);
+
+    // Not keeping the session: the item exists while running and is removed at exit.
+    let brief = TestApp::start(dir.path(), real_vault());
+    brief.call("login", creds("alice", GOOD_PW, false)).unwrap();
+    assert!(bus.lookup(APP_IDENTIFIER, "session").is_some());
+    brief.quit();
+    assert_eq!(bus.lookup(APP_IDENTIFIER, "session"), None);
+
+    // D-Bus without a Secret Service: signed in for this run, with the notice; no file.
+    let bare = PrivateBus::bare();
+    std::env::set_var("DBUS_SESSION_BUS_ADDRESS", &bare.address);
+    let vault = real_vault();
+    assert!(vault.load().is_err());
+    let offline = TestApp::start(dir.path(), vault);
+    let signed = offline
+        .call("login", creds("alice", GOOD_PW, true))
+        .unwrap();
+    assert!(signed["notice"]
+        .as_str()
+        .unwrap()
+        .contains("sign in again next time"));
+    assert_eq!(
+        offline.call("profile", json!({})).unwrap()["username"],
+        "Alice"
+    );
+    drop(offline);
+
+    // No D-Bus at all: the same.
+    std::env::set_var(
+        "DBUS_SESSION_BUS_ADDRESS",
+        "unix:path=/nonexistent/latchkey-test-bus",
+    );
+    let nobus = TestApp::start(dir.path(), real_vault());
+    let signed = nobus.call("login", creds("alice", GOOD_PW, true)).unwrap();
+    assert!(signed["notice"].is_string());
+    assert_no_token_file(dir.path());
+}

@@ -1,0 +1,15 @@
+//! The app's in-process integration tests, in one binary: every command through Tauri's IPC
+//! (mock runtime, the real capabilities and setup), the real Secret Service, faults,
+//! hostile input and the log.
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod commands;
+mod commands_account;
+mod faults_files;
+mod faults_keyring;
+mod hostile_input;
+mod keyring_secret_service;
+mod log_hygiene;
