@@ -14,7 +14,7 @@ const EVENT_WORDS = {
 
 let pendingPassword = null; // entered once in the re-authentication form, then forgotten
 let retry = null;
-let deleteTarget = null;
+let pending = null; // { account, kind: 'reset' | 'delete' } awaiting the administrator's password
 
 // Runs an administrator call; when the password is needed again, asks for it and retries.
 async function adminCall(work) {
@@ -72,8 +72,8 @@ function renderAccounts(accounts) {
       actions.className = 'row-actions';
       if (a.role !== 'admin') {
         actions.append(
-          actionButton('Reset password', 'secondary reset', () => resetPassword(a)),
-          actionButton('Delete', 'danger delete', () => askDelete(a)),
+          actionButton('Reset password', 'secondary reset', () => askConfirm('reset', a)),
+          actionButton('Delete', 'danger delete', () => askConfirm('delete', a)),
         );
       }
       if (a.failedAttempts) actions.append(actionButton('Unlock', 'secondary unlock', () => unlock(a)));
@@ -118,48 +118,67 @@ async function act(work) {
   }
 }
 
-async function resetPassword(account) {
-  $('temp-password-box').hidden = true;
-  const result = await act((password) => api.adminResetPassword(account.userId, password));
-  if (result && result.temporaryPassword) {
-    $('temp-password-user').textContent = account.username;
-    $('temp-password').textContent = result.temporaryPassword;
-    $('temp-password-box').hidden = false;
-  }
+// Resetting and deleting always ask for the administrator's password.
+const CONFIRM = {
+  reset: {
+    title: (name) => `Reset the password of ${name}?`,
+    hint: 'They get a temporary password, valid for 24 hours, and must choose a new one when they sign in. Their sessions end now.',
+    button: 'Reset password',
+  },
+  delete: {
+    title: (name) => `Delete ${name}?`,
+    hint: 'This removes the account and its sessions for good.',
+    button: 'Delete account',
+  },
+};
+
+function askConfirm(kind, account) {
+  pending = { kind, account };
+  $('confirm-title').textContent = CONFIRM[kind].title(account.username);
+  $('confirm-hint').textContent = CONFIRM[kind].hint;
+  $('confirm-submit').textContent = CONFIRM[kind].button;
+  $('confirm-submit').className = kind === 'delete' ? 'danger' : 'primary';
+  $('confirm-form').hidden = false;
+  $('admin-password').focus();
+}
+
+function showTemporary(account, temporaryPassword) {
+  $('temp-password-user').textContent = account.username;
+  $('temp-password').textContent = temporaryPassword;
+  $('temp-password-box').hidden = false;
 }
 
 function unlock(account) {
   act((password) => api.adminUnlockAccount(account.userId, password));
 }
 
-function askDelete(account) {
-  deleteTarget = account;
-  $('delete-target-name').textContent = account.username;
-  $('delete-account-form').hidden = false;
-  $('admin-password').focus();
-}
-
-$('delete-account-form').addEventListener('submit', async (event) => {
+$('confirm-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const password = $('admin-password').value;
   $('admin-password').value = '';
-  if (!deleteTarget) return;
-  const target = deleteTarget;
+  if (!pending) return;
+  const { kind, account } = pending;
   hide($('error'));
+  $('temp-password-box').hidden = true;
   try {
-    await api.adminDeleteAccount(target.userId, password);
-    deleteTarget = null;
-    $('delete-account-form').hidden = true;
+    if (kind === 'reset') {
+      const result = await api.adminResetPassword(account.userId, password);
+      showTemporary(account, result.temporaryPassword);
+    } else {
+      await api.adminDeleteAccount(account.userId, password);
+    }
+    pending = null;
+    $('confirm-form').hidden = true;
     await refresh();
   } catch (error) {
     showErrorIn($('error'), error);
   }
 });
 
-$('delete-cancel').addEventListener('click', () => {
-  deleteTarget = null;
+$('confirm-cancel').addEventListener('click', () => {
+  pending = null;
   $('admin-password').value = '';
-  $('delete-account-form').hidden = true;
+  $('confirm-form').hidden = true;
 });
 
 $('reauth-form').addEventListener('submit', async (event) => {

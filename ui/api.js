@@ -94,7 +94,9 @@ export function messageFor(error) {
     case 'CONFIRMATION_REQUIRED':
     case 'INVALID_PASSWORD':
     case 'WEAK_PASSWORD':
+    case 'TEMPORARY_PASSWORD_EXPIRED':
     case 'STORAGE_UNAVAILABLE':
+    case 'STORAGE_READ_ONLY':
     case 'STORAGE_FULL':
     case 'STORAGE_CORRUPT':
     case 'DATABASE_TOO_NEW':

@@ -4,6 +4,7 @@
 
 pub mod desktop;
 pub mod ipc;
+pub mod mounts;
 
 #[path = "../../src-tauri/engine/tests/it/common.rs"]
 mod engine_common;

@@ -439,8 +439,14 @@ async fn an_administrator_resets_a_password_and_the_member_chooses_a_new_one() {
     app.on_page("profile.html").await;
     app.click("#admin-link").await;
     app.on_page("admin.html").await;
+    // Signing in opened no administrator window: the password is asked for first.
+    app.fill("#reauth-password", GOOD_PW).await;
+    app.click("#reauth-form button[type=submit]").await;
     app.text_appears("#accounts-body").await;
+    // A reset always asks for the administrator's password.
     app.click("tr[data-username='member1'] button.reset").await;
+    app.fill("#admin-password", GOOD_PW).await;
+    app.click("#confirm-submit").await;
     let temporary = app.text_appears("#temp-password").await;
     assert_eq!(temporary.len(), 19, "{temporary}");
     app.screenshot("admin").await;
@@ -525,4 +531,18 @@ async fn a_damaged_database_is_reported_in_plain_words_and_left_alone() {
         std::fs::read(data.path().join("latchkey.db")).unwrap(),
         garbage
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_only_data_folder_is_reported_in_plain_words() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let world = World::new();
+    let data = temp_dir();
+    let _read_only = crate::common::mounts::Mounted::read_only_bind(data.path());
+    let app = world.launch(data.path(), &[]).await;
+    app.on_page("login.html").await;
+    let message = app.text_appears("#error").await;
+    assert!(message.contains("read-only"), "{message}");
+    app.screenshot("read-only-folder").await;
+    app.quit().await;
 }

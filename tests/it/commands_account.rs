@@ -200,18 +200,26 @@ fn an_administrator_resets_a_password_and_the_member_must_change_it() {
     app.call("logout", json!({})).unwrap();
     app.call("login", creds("admin", GOOD_PW, false)).unwrap();
 
-    let accounts = app.call("admin_list_accounts", json!({})).unwrap();
+    let accounts = app
+        .call("admin_list_accounts", json!({"password": GOOD_PW}))
+        .unwrap();
     assert_eq!(accounts.as_array().unwrap().len(), 2);
     assert!(
         !accounts.to_string().contains("argon2"),
         "no hashes in the list"
     );
     let reset = app
-        .call("admin_reset_password", json!({"userId": member["userId"]}))
+        .call(
+            "admin_reset_password",
+            json!({"userId": member["userId"], "password": GOOD_PW}),
+        )
         .unwrap();
     let temporary = reset["temporaryPassword"].as_str().unwrap().to_owned();
     assert_eq!(
-        err_code(app.call("admin_reset_password", json!({"userId": "nobody"}))),
+        err_code(app.call(
+            "admin_reset_password",
+            json!({"userId": "nobody", "password": GOOD_PW})
+        )),
         "ACCOUNT_NOT_FOUND"
     );
     let events = app.call("admin_events", json!({})).unwrap();

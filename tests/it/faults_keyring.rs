@@ -58,3 +58,45 @@ fn locked_keyring_and_item_deleted_while_running() {
         "signing out with the item gone works"
     );
 }
+
+/// With no keyring (none on the bus, or locked), "keep me signed in" cannot be honoured: the
+/// session is stored and treated as not kept, and ends when the app quits, or at the next
+/// start after a crash.
+#[test]
+fn without_a_keyring_a_kept_sign_in_is_not_kept() {
+    let _bus_turn = crate::common::desktop::exclusive_session_bus();
+    let kept = r#"SELECT count(*) FROM "session" WHERE remember = 1"#;
+    let all = r#"SELECT count(*) FROM "session""#;
+    for (what, bus) in [
+        ("no Secret Service", PrivateBus::bare()),
+        ("a locked keyring", PrivateBus::with_locked_secret_service()),
+    ] {
+        std::env::set_var("DBUS_SESSION_BUS_ADDRESS", &bus.address);
+        let dir = temp_dir();
+        let vault = || Arc::new(KeyringVault::new(APP_IDENTIFIER));
+        let app = TestApp::start(dir.path(), vault());
+        let signed = app.call("signup", creds("Alice", GOOD_PW, true)).unwrap();
+        assert!(signed["notice"].is_string(), "{what}: {signed}");
+        assert_eq!(count(dir.path(), all), 1, "{what}");
+        assert_eq!(count(dir.path(), kept), 0, "{what}: stored as kept");
+        let listed = app.call("list_sessions", json!({})).unwrap();
+        assert_eq!(listed[0]["kept"], false, "{what}: {listed}");
+        app.quit();
+        assert_eq!(count(dir.path(), all), 0, "{what}: outlived the quit");
+
+        let crashed = TestApp::start(dir.path(), vault());
+        crashed
+            .call("login", creds("alice", GOOD_PW, true))
+            .unwrap();
+        drop(crashed); // no exit handler: as if killed
+        assert_eq!(count(dir.path(), all), 1);
+        let next = TestApp::start(dir.path(), vault());
+        assert_eq!(next.call("session", json!({})).unwrap()["signedIn"], false);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while count(dir.path(), all) > 0 {
+            assert!(Instant::now() < deadline, "{what}: outlived the crash");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert_no_token_file(dir.path());
+    }
+}

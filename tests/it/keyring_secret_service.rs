@@ -67,11 +67,19 @@ fn token_round_trip_through_gnome_keyring_and_faults() {
     assert_eq!(bus.lookup(APP_IDENTIFIER, "session"), None);
     drop(after_garbage);
 
-    // Not keeping the session: the item exists while running and is removed at exit.
+    // Not keeping the session: its token never reaches the keyring, and the session ends at
+    // exit.
     let brief = TestApp::start(dir.path(), real_vault());
     brief.call("login", creds("alice", GOOD_PW, false)).unwrap();
-    assert!(bus.lookup(APP_IDENTIFIER, "session").is_some());
+    assert_eq!(bus.lookup(APP_IDENTIFIER, "session"), None);
     brief.quit();
+    assert_eq!(
+        count(
+            dir.path(),
+            r#"SELECT count(*) FROM "session" WHERE remember = 0"#
+        ),
+        0
+    );
     assert_eq!(bus.lookup(APP_IDENTIFIER, "session"), None);
 
     // D-Bus without a Secret Service: signed in for this run, with the notice; no file.

@@ -59,11 +59,17 @@ fn the_most_verbose_log_holds_no_secret() {
     app.call("logout", json!({})).unwrap();
     app.call("login", creds("admin", GOOD_PW, true)).unwrap();
     token_of(&bus, &mut secrets);
-    let member = app.call("admin_list_accounts", json!({})).unwrap()[1]["userId"].clone();
+    let member = app
+        .call("admin_list_accounts", json!({"password": GOOD_PW}))
+        .unwrap()[1]["userId"]
+        .clone();
     app.call("admin_unlock_account", json!({"userId": member}))
         .unwrap();
     let temporary = app
-        .call("admin_reset_password", json!({"userId": member}))
+        .call(
+            "admin_reset_password",
+            json!({"userId": member, "password": GOOD_PW}),
+        )
         .unwrap()["temporaryPassword"]
         .as_str()
         .unwrap()

@@ -10,6 +10,7 @@ mod commands;
 mod commands_account;
 mod faults_files;
 mod faults_keyring;
+mod hardening;
 mod hostile_input;
 mod keyring_secret_service;
 mod log_hygiene;

@@ -8,13 +8,13 @@ use crate::error::AuthError;
 use crate::policy::rules;
 use crate::secret::Password;
 use crate::store::audit::{self, EventKind};
-use crate::store::{attempts, keys, sessions, users};
+use crate::store::{keys, sessions, users};
 use zeroize::Zeroizing;
 
 impl Accounts {
     /// Replaces a user's password after checking the current one, ends every other session
     /// of that user (all of them when `keep_session_id` is `None`), and lifts a forced
-    /// change.
+    /// change. The old hash is wiped from the file and the WAL.
     ///
     /// # Errors
     /// `INVALID_CREDENTIALS` for a wrong current password (counted for throttling),
@@ -42,17 +42,15 @@ impl Accounts {
         }
         let hash = Zeroizing::new(self.hasher.hash(&new)?);
         self.db.write(|tx| {
+            verified.settle(tx)?;
             keys::set_hash(tx, &key, &hash)?;
-            users::set_must_change_password(tx, user_id, false)?;
+            users::set_temporary_password(tx, user_id, None)?;
             sessions::delete_for_user(tx, user_id, keep_session_id)?;
-            if let Some(keep) = keep_session_id {
-                sessions::set_reauth(tx, keep, now)?;
-            }
-            attempts::clear(tx, &key)?;
             let name = users::username(tx, user_id)?;
             audit::record(tx, now, EventKind::PasswordChanged, name.as_deref(), None)?;
             Ok(())
         })?;
+        self.db.wipe_replaced();
         log::info!("password changed");
         Ok(())
     }
@@ -79,9 +77,10 @@ impl Accounts {
         }
         let verified = credentials::check_password(self, &key, &password, now)?;
         self.db.write(|tx| {
-            verified.store_rehash(tx)?;
+            verified.settle(tx)?;
             account_removal::delete_account(tx, &verified.user_id, None, now)
         })?;
+        self.db.wipe_replaced();
         log::info!("account deleted");
         Ok(())
     }

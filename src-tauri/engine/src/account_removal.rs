@@ -2,8 +2,9 @@
 //! deletion and an administrator's.
 
 use crate::error::AuthError;
+use crate::store::attempts::{self, ThrottleKey};
 use crate::store::audit::{self, EventKind};
-use crate::store::{attempts, keys, recent, users, WriteError};
+use crate::store::{keys, recent, users, WriteError};
 use rusqlite::Connection;
 
 /// Deletes an account and what hangs off it, inside a write transaction.
@@ -21,7 +22,7 @@ pub(crate) fn delete_account(
     }
     let name = users::username(tx, user_id)?;
     if let Some(key) = keys::of_user(tx, user_id)? {
-        attempts::clear(tx, &key)?;
+        attempts::clear(tx, &ThrottleKey::from(&key))?;
         recent::forget_everywhere(tx, &key)?;
     }
     if !users::delete(tx, user_id)? {

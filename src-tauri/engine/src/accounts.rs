@@ -6,7 +6,9 @@ use crate::config::Config;
 use crate::error::AuthError;
 use crate::model::User;
 use crate::policy::hashing::PasswordHasher;
-use crate::store::{users, Database};
+use crate::policy::rules::Username;
+use crate::secret::DatabaseSecret;
+use crate::store::{settings, users, Database};
 use std::path::Path;
 
 /// The account engine over one database file.
@@ -16,6 +18,7 @@ pub struct Accounts {
     pub(crate) hasher: PasswordHasher,
     pub(crate) config: Config,
     pub(crate) os_user: String,
+    pub(crate) throttle_secret: DatabaseSecret,
 }
 
 /// The name of the OS account running the app (recent accounts are kept per OS account).
@@ -34,11 +37,16 @@ impl Accounts {
     pub fn open(dir: &Path, config: Config) -> Result<Self, AuthError> {
         let hasher = PasswordHasher::new(config.hash)?;
         let db = Database::open(dir)?;
+        let throttle_secret = db.write(|tx| {
+            users::fill_skeletons(tx, |name| Username::parse(name).ok().map(|n| n.skeleton()))?;
+            Ok(settings::throttle_key(tx)?)
+        })?;
         Ok(Self {
             db,
             hasher,
             config,
             os_user: current_os_user(),
+            throttle_secret: DatabaseSecret::new(throttle_secret),
         })
     }
 

@@ -1,8 +1,8 @@
 //! Administration of a shared computer by its first account: list accounts, reset a
 //! password to a temporary one, unlock a throttled account, delete an account, read and
 //! prune the audit log. Each action checks the role from the session (never from the UI)
-//! and needs the administrator's password again if it was not entered in the last five
-//! minutes.
+//! and needs the administrator's password if it was not entered for an administrator action
+//! in the last five minutes of this run; resetting and deleting always need it.
 
 use crate::account_removal;
 use crate::accounts::Accounts;
@@ -11,12 +11,16 @@ use crate::error::AuthError;
 use crate::model::{AccountSummary, AuthEvent, Role, Session};
 use crate::policy::{rules, throttle, tokens};
 use crate::secret::Password;
+use crate::store::attempts::{self, ThrottleKey};
 use crate::store::audit::{self, EventKind};
-use crate::store::{attempts, keys, sessions, users};
+use crate::store::{keys, sessions, users};
 use rusqlite::Connection;
 
 /// How long a password entry covers administrator actions (ms).
 pub const REAUTH_WINDOW_MS: i64 = 5 * 60 * 1000;
+
+/// How long a temporary password works (ms).
+pub const TEMPORARY_PASSWORD_VALID_MS: i64 = 24 * 3600 * 1000;
 
 /// Characters of temporary passwords: no look-alikes (0/o, 1/l/i).
 const TEMP_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
@@ -65,10 +69,10 @@ impl Accounts {
     ) -> Result<(), AuthError> {
         let password = rules::login_password(password)?;
         let key = credentials::password_key(self, &session.user_id)?;
-        credentials::check_password(self, &key, &password, now)?;
+        let verified = credentials::check_password(self, &key, &password, now)?;
         self.db.write(|tx| {
+            verified.settle(tx)?;
             sessions::set_reauth(tx, &session.id, now)?;
-            attempts::clear(tx, &key)?;
             Ok(())
         })
     }
@@ -96,23 +100,27 @@ impl Accounts {
                 failed_attempts: failures,
                 locked_for_secs: throttle::retry_after_secs(failures, last_failure_at, now),
                 must_change_password: user.must_change_password,
+                temporary_password_expires_at: user.temporary_password_expires_at,
             })
             .collect())
     }
 
-    /// Gives another account a temporary password it must change at its next sign-in, and
-    /// ends its sessions at once. Returns the temporary password, to tell that person.
+    /// Gives another account a temporary password, valid for 24 hours, that it must change
+    /// at its next sign-in, and ends its sessions at once. Always needs the administrator's
+    /// password. Returns the temporary password, to tell that person.
     ///
     /// # Errors
-    /// As [`Accounts::authorize_admin`]; `CANNOT_TARGET_SELF`; `ACCOUNT_NOT_FOUND`.
+    /// As [`Accounts::authorize_admin`] (with the password checked even inside the window);
+    /// `CANNOT_TARGET_SELF`; `ACCOUNT_NOT_FOUND`.
     pub fn admin_reset_password(
         &self,
         admin: &Session,
         target: &str,
-        password: Option<&Password>,
+        password: &Password,
         now: i64,
     ) -> Result<Password, AuthError> {
-        self.authorize_admin(admin, password, now)?;
+        self.require_admin(admin)?;
+        self.confirm_password(admin, password, now)?;
         if target == admin.user_id {
             return Err(AuthError::CannotTargetSelf);
         }
@@ -125,12 +133,13 @@ impl Accounts {
         let hash = self.hasher.hash(temporary.expose())?;
         self.db.write(|tx| {
             keys::set_hash(tx, &key, &hash)?;
-            users::set_must_change_password(tx, target, true)?;
+            users::set_temporary_password(tx, target, Some(now + TEMPORARY_PASSWORD_VALID_MS))?;
             sessions::delete_for_user(tx, target, None)?;
-            attempts::clear(tx, &key)?;
+            attempts::clear(tx, &ThrottleKey::from(&key))?;
             record_admin_action(tx, now, EventKind::PasswordReset, &admin.user_id, target)?;
             Ok(())
         })?;
+        self.db.wipe_replaced();
         log::info!("temporary password set by an administrator");
         Ok(temporary)
     }
@@ -150,7 +159,7 @@ impl Accounts {
         let key =
             credentials::password_key(self, target).map_err(|_| AuthError::AccountNotFound)?;
         self.db.write(|tx| {
-            attempts::clear(tx, &key)?;
+            attempts::clear(tx, &ThrottleKey::from(&key))?;
             record_admin_action(tx, now, EventKind::Unlocked, &admin.user_id, target)?;
             Ok(())
         })
@@ -177,6 +186,7 @@ impl Accounts {
             let actor = users::username(tx, &admin.user_id)?;
             account_removal::delete_account(tx, target, actor.as_deref(), now)
         })?;
+        self.db.wipe_replaced();
         log::info!("account deleted by an administrator");
         Ok(())
     }

@@ -6,21 +6,25 @@ use crate::policy::tokens::session_id;
 use crate::secret::SessionToken;
 
 /// Session lifetimes in milliseconds, as in Lucia v2: a session is *active* until
-/// `active_expires`, then *idle* (renewed on use) until `idle_expires`, then dead.
+/// `active_expires`, then *idle* (renewed on use) until `idle_expires`, then dead; and dead
+/// in any case `max_lifetime_ms` after it was created, however often it was used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SessionPolicy {
     /// Length of the active period.
     pub active_period_ms: i64,
     /// Length of the idle period that follows it.
     pub idle_period_ms: i64,
+    /// The absolute limit, counted from creation (NIST SP 800-63B, AAL1: 30 days).
+    pub max_lifetime_ms: i64,
 }
 
 impl Default for SessionPolicy {
-    /// One day active, then fourteen days idle.
+    /// One day active, then fourteen days idle; never more than thirty days in all.
     fn default() -> Self {
         Self {
             active_period_ms: 24 * 3600 * 1000,
             idle_period_ms: 14 * 24 * 3600 * 1000,
+            max_lifetime_ms: 30 * 24 * 3600 * 1000,
         }
     }
 }
@@ -32,7 +36,13 @@ impl SessionPolicy {
         (active, active.saturating_add(self.idle_period_ms))
     }
 
-    /// A new session for `token`, made at `now`, its password just entered.
+    /// When a session created at `created_at` ends at the latest.
+    pub fn absolute_end(&self, created_at: i64) -> i64 {
+        created_at.saturating_add(self.max_lifetime_ms)
+    }
+
+    /// A new session for `token`, made at `now`. No administrator window is open yet: that
+    /// needs the password entered for an administrator action.
     pub fn new_session(
         &self,
         token: &SessionToken,
@@ -49,7 +59,7 @@ impl SessionPolicy {
             created_at: now,
             last_used_at: now,
             remember,
-            reauth_at: now,
+            reauth_at: 0,
             fresh: true,
         }
     }
@@ -66,8 +76,9 @@ pub struct Config {
 
 impl Config {
     /// Defaults, overridden by `LATCHKEY_SESSION_ACTIVE_SECS`, `LATCHKEY_SESSION_IDLE_SECS`,
-    /// `LATCHKEY_ARGON2_M_KIB`, `LATCHKEY_ARGON2_T` and `LATCHKEY_ARGON2_P` where set to a
-    /// valid number. Invalid values are ignored (and logged).
+    /// `LATCHKEY_SESSION_MAX_SECS`, `LATCHKEY_ARGON2_M_KIB`, `LATCHKEY_ARGON2_T` and
+    /// `LATCHKEY_ARGON2_P` where set to a valid number. Invalid values are ignored (and
+    /// logged); argon2id settings below the OWASP floor are raised to it.
     pub fn from_env() -> Self {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
@@ -92,6 +103,9 @@ impl Config {
         if let Some(s) = number("LATCHKEY_SESSION_IDLE_SECS", 0, 10 * year) {
             config.session.idle_period_ms = s * 1000;
         }
+        if let Some(s) = number("LATCHKEY_SESSION_MAX_SECS", 1, 10 * year) {
+            config.session.max_lifetime_ms = s * 1000;
+        }
         let u32_of = |v: i64| u32::try_from(v).ok();
         if let Some(m) = number("LATCHKEY_ARGON2_M_KIB", 8, 4 * 1024 * 1024).and_then(u32_of) {
             config.hash.m_kib = m;
@@ -102,7 +116,7 @@ impl Config {
         if let Some(p) = number("LATCHKEY_ARGON2_P", 1, 64).and_then(u32_of) {
             config.hash.p = p;
         }
-        config.hash.m_kib = config.hash.m_kib.max(8 * config.hash.p);
+        config.hash = config.hash.at_least_owasp_floor();
         config
     }
 }
@@ -139,9 +153,30 @@ mod tests {
             c.session,
             SessionPolicy {
                 active_period_ms: 2000,
-                idle_period_ms: 3000
+                idle_period_ms: 3000,
+                max_lifetime_ms: 30 * 86_400_000,
             }
         );
         assert_eq!(c.hash, HashParams::default());
+    }
+
+    #[test]
+    fn weak_hashing_from_the_environment_is_raised_to_the_owasp_floor() {
+        let with = |m: &'static str, t: &'static str| {
+            Config::from_lookup(move |k| match k {
+                "LATCHKEY_ARGON2_M_KIB" => Some(m.into()),
+                "LATCHKEY_ARGON2_T" => Some(t.into()),
+                _ => None,
+            })
+            .hash
+        };
+        assert_eq!((with("8", "1").m_kib, with("8", "1").t), (47_104, 1));
+        assert_eq!((with("8", "2").m_kib, with("8", "2").t), (19_456, 2));
+        assert_eq!((with("9216", "4").m_kib, with("9216", "4").t), (9_216, 4));
+        assert_eq!((with("8", "9").m_kib, with("8", "9").t), (7_168, 9));
+        assert_eq!(
+            (with("65536", "3").m_kib, with("65536", "3").t),
+            (65_536, 3)
+        );
     }
 }

@@ -70,6 +70,9 @@ pub enum AuthError {
     /// The last administrator tried to delete their account while others exist.
     #[error("You are the only administrator. Delete the other accounts first, or keep this one.")]
     LastAdministrator,
+    /// The temporary password an administrator set has expired (after 24 hours).
+    #[error("This temporary password has expired. Ask the administrator for a new one.")]
+    TemporaryPasswordExpired,
     /// A destructive action was not explicitly confirmed.
     #[error("Confirm that you want to do this.")]
     ConfirmationRequired,
@@ -106,6 +109,7 @@ impl AuthError {
             Self::CannotTargetSelf => "CANNOT_TARGET_SELF",
             Self::LastAdministrator => "LAST_ADMINISTRATOR",
             Self::ConfirmationRequired => "CONFIRMATION_REQUIRED",
+            Self::TemporaryPasswordExpired => "TEMPORARY_PASSWORD_EXPIRED",
             Self::Internal => "INTERNAL",
         }
     }

@@ -6,7 +6,8 @@
 //!
 //! The layers, each importing only from those below it:
 //! - the use cases, one file each, every one an `impl` block of [`Accounts`]:
-//!   [`signup`], [`signin`], [`sessions`], [`account`] (self-service) and [`admin`];
+//!   [`signup`], [`signin`], [`sessions`], [`account`] (self-service), [`admin`] and
+//!   [`housekeeping`];
 //! - `credentials` and `account_removal`: what several use cases share (the password
 //!   check under throttling, deleting an account with everything it owns);
 //! - [`accounts`]: the [`Accounts`] handle and what it holds;
@@ -21,6 +22,7 @@ pub mod admin;
 pub mod config;
 mod credentials;
 pub mod error;
+pub mod housekeeping;
 pub mod model;
 pub mod policy;
 pub mod secret;

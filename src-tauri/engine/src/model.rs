@@ -52,6 +52,8 @@ pub struct User {
     pub role: Role,
     /// Signed in with a temporary password: must choose a new one before anything else.
     pub must_change_password: bool,
+    /// Until when the temporary password works (Unix ms), while there is one.
+    pub temporary_password_expires_at: Option<i64>,
 }
 
 /// A session row. Never sent to the webview as is: its `id` is the token's hash.
@@ -107,6 +109,8 @@ pub struct AccountSummary {
     pub locked_for_secs: Option<u64>,
     /// Whether it must choose a new password at its next sign-in.
     pub must_change_password: bool,
+    /// Until when its temporary password works (Unix ms), while it has one.
+    pub temporary_password_expires_at: Option<i64>,
 }
 
 /// One audit event as the administrator sees it.

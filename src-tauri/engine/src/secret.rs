@@ -55,6 +55,28 @@ impl fmt::Debug for SessionToken {
     }
 }
 
+/// A secret kept in the database file itself (the key of the keyed hashes that stand for
+/// unknown names). Zeroized on drop; `Debug` shows `DatabaseSecret(***)`.
+pub(crate) struct DatabaseSecret(Zeroizing<Vec<u8>>);
+
+impl DatabaseSecret {
+    /// Wraps the bytes read from the database.
+    pub(crate) fn new(bytes: Zeroizing<Vec<u8>>) -> Self {
+        Self(bytes)
+    }
+
+    /// The bytes, to key a hash with.
+    pub(crate) fn expose(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for DatabaseSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DatabaseSecret(***)")
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

@@ -1,7 +1,8 @@
 //! Sessions (Lucia v2's `createSession`, `validateSession`, `invalidateSession`, …).
 //!
 //! A session is *active* until `active_expires`, *idle* until `idle_expires` (using it then
-//! renews both), and dead afterwards (using it then deletes the row).
+//! renews both), and dead afterwards (using it then deletes the row); it is dead in any case
+//! once the policy's absolute lifetime since its creation has passed.
 
 use crate::accounts::Accounts;
 use crate::error::AuthError;
@@ -30,10 +31,11 @@ impl Accounts {
             .config
             .session
             .new_session(&token, user_id, remember, now);
-        self.db.write(|tx| match sessions::insert(tx, &session) {
-            Err(e) if is_foreign_key_violation(&e) => Err(AuthError::NotAuthenticated.into()),
-            other => Ok(other?),
-        })?;
+        self.db
+            .write(|tx| match sessions::insert(tx, &session, &self.os_user) {
+                Err(e) if is_foreign_key_violation(&e) => Err(AuthError::NotAuthenticated.into()),
+                other => Ok(other?),
+            })?;
         Ok((session, token))
     }
 
@@ -55,7 +57,8 @@ impl Accounts {
         let Some(mut session) = self.db.read(|c| sessions::get(c, &id))? else {
             return Ok(None);
         };
-        if now > session.idle_expires {
+        if now > session.idle_expires || now > self.config.session.absolute_end(session.created_at)
+        {
             self.db.write(|tx| Ok(sessions::delete(tx, &id)?))?;
             return Ok(None);
         }
@@ -76,6 +79,38 @@ impl Accounts {
             session.last_used_at = now;
         }
         Ok(Some(session))
+    }
+
+    /// Validates a token kept from an earlier run (read from the keyring at start-up), as
+    /// [`Accounts::validate_session`] does; a password entered in that run no longer counts
+    /// for administrator actions.
+    ///
+    /// # Errors
+    /// A storage code.
+    pub fn restore_session(
+        &self,
+        token: &SessionToken,
+        now: i64,
+    ) -> Result<Option<Session>, AuthError> {
+        let Some(mut session) = self.validate_session(token, now)? else {
+            return Ok(None);
+        };
+        if session.reauth_at != 0 {
+            self.db
+                .write(|tx| Ok(sessions::set_reauth(tx, &session.id, 0)?))?;
+            session.reauth_at = 0;
+        }
+        Ok(Some(session))
+    }
+
+    /// Marks a session as not kept across restarts (its token could not be kept): it ends
+    /// when the app quits, or at the next start after a crash.
+    ///
+    /// # Errors
+    /// A storage code.
+    pub fn set_session_not_kept(&self, session_id: &str) -> Result<(), AuthError> {
+        self.db
+            .write(|tx| Ok(sessions::set_remember(tx, session_id, false)?))
     }
 
     /// Ends one session by its token [Lucia: `invalidateSession`]. Unknown tokens are fine.
@@ -145,7 +180,9 @@ impl Accounts {
     /// # Errors
     /// A storage code.
     pub fn list_user_sessions(&self, user_id: &str, now: i64) -> Result<Vec<Session>, AuthError> {
-        self.db.read(|c| sessions::live_for_user(c, user_id, now))
+        let max = self.config.session.max_lifetime_ms;
+        self.db
+            .read(|c| sessions::live_for_user(c, user_id, now, max))
     }
 
     /// Deletes every dead session [Lucia: `deleteDeadUserSessions`]; returns how many.
@@ -153,6 +190,7 @@ impl Accounts {
     /// # Errors
     /// A storage code.
     pub fn delete_expired_sessions(&self, now: i64) -> Result<usize, AuthError> {
-        self.db.write(|tx| Ok(sessions::delete_dead(tx, now)?))
+        let max = self.config.session.max_lifetime_ms;
+        self.db.write(|tx| Ok(sessions::delete_dead(tx, now, max)?))
     }
 }

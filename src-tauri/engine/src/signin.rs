@@ -8,7 +8,7 @@ use crate::policy::rules::{self, Username};
 use crate::policy::tokens;
 use crate::secret::Password;
 use crate::store::audit::{self, EventKind};
-use crate::store::{attempts, recent, sessions, users, KeyId, WriteError};
+use crate::store::{recent, sessions, users, KeyId, WriteError};
 use rusqlite::Connection;
 
 impl Accounts {
@@ -52,7 +52,7 @@ impl Accounts {
         let user = self.db.write(|tx| {
             record_success(tx, &verified, now)?;
             recent::note(tx, &self.os_user, &verified.key, now)?;
-            sessions::insert(tx, &session)?;
+            sessions::insert(tx, &session, &self.os_user)?;
             users::get(tx, &verified.user_id)?.ok_or_else(|| AuthError::InvalidCredentials.into())
         })?;
         Ok(SignedIn {
@@ -93,16 +93,22 @@ impl Accounts {
     }
 }
 
-/// After a correct password at sign-in: note the failures since the last visit for the
-/// banner, stamp the sign-in, reset the throttle, and store a stronger hash if needed.
+/// After a correct password at sign-in: settle the check (the password must still be the
+/// current one), refuse an expired temporary password, stamp the sign-in with the failures
+/// since the last visit (for the banner).
 fn record_success(tx: &Connection, v: &Verified, now: i64) -> Result<(), WriteError> {
-    let failures = attempts::get(tx, &v.key)?.map_or(0, |a| a.failures);
-    if !users::record_sign_in(tx, &v.user_id, now, failures)? {
+    v.settle(tx)?;
+    let Some(user) = users::get(tx, &v.user_id)? else {
         return Err(AuthError::InvalidCredentials.into());
+    };
+    if user
+        .temporary_password_expires_at
+        .is_some_and(|until| now > until)
+    {
+        return Err(AuthError::TemporaryPasswordExpired.into());
     }
-    attempts::clear(tx, &v.key)?;
-    v.store_rehash(tx)?;
-    let name = users::username(tx, &v.user_id)?;
+    users::record_sign_in(tx, &v.user_id, now, v.failures_before)?;
+    let name = Some(user.username);
     audit::record(tx, now, EventKind::SignIn, name.as_deref(), None)?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Sign-up (Lucia v2's `createUser`): a user and its username key, and optionally its first
 //! session, written in one transaction. The first account on the computer becomes its
-//! administrator.
+//! administrator. A new name must be written in one script and must not look like an
+//! existing one (same confusable skeleton).
 
 use crate::accounts::Accounts;
 use crate::error::AuthError;
@@ -8,8 +9,9 @@ use crate::model::{Role, Session, SignedIn, User};
 use crate::policy::rules::{self, Username};
 use crate::policy::tokens;
 use crate::secret::{Password, SessionToken};
+use crate::store::attempts::{self, ThrottleKey};
 use crate::store::audit::{self, EventKind};
-use crate::store::{attempts, keys, recent, sessions, users, KeyId};
+use crate::store::{keys, recent, sessions, users, KeyId};
 
 impl Accounts {
     /// Creates a user with a `username` key [Lucia: `createUser`].
@@ -55,10 +57,14 @@ impl Accounts {
         remember: Option<bool>,
         now: i64,
     ) -> Result<(User, Option<(Session, SessionToken)>), AuthError> {
-        let name = Username::parse(username)?;
+        let name = Username::parse_new(username)?;
         let password = rules::new_password(password, name.normalized())?;
         let key = KeyId::username(&name);
-        if self.db.read(|c| keys::exists(c, &key))? {
+        let skeleton = name.skeleton();
+        let taken = |c: &rusqlite::Connection| -> rusqlite::Result<bool> {
+            Ok(keys::exists(c, &key)? || users::skeleton_taken(c, &skeleton)?)
+        };
+        if self.db.read(taken)? {
             return Err(AuthError::UsernameTaken);
         }
         let hash = self.hasher.hash(&password)?;
@@ -69,6 +75,9 @@ impl Accounts {
             None => None,
         };
         let (user, session) = self.db.write(|tx| {
+            if taken(tx)? {
+                return Err(AuthError::UsernameTaken.into());
+            }
             let role = if users::none_yet(tx)? {
                 Role::Admin
             } else {
@@ -83,10 +92,11 @@ impl Accounts {
                 failures_before_login: 0,
                 role,
                 must_change_password: false,
+                temporary_password_expires_at: None,
             };
-            users::insert(tx, &user)?;
+            users::insert(tx, &user, &skeleton)?;
             keys::insert(tx, &key, &user.id, &hash)?;
-            attempts::clear(tx, &key)?;
+            attempts::clear(tx, &ThrottleKey::from(&key))?;
             audit::record(tx, now, EventKind::SignUp, Some(&user.username), None)?;
             let session = match &first_session {
                 Some((token, remember)) => {
@@ -95,7 +105,7 @@ impl Accounts {
                         .config
                         .session
                         .new_session(token, &user.id, *remember, now);
-                    sessions::insert(tx, &session)?;
+                    sessions::insert(tx, &session, &self.os_user)?;
                     Some(session)
                 }
                 None => None,

@@ -4,6 +4,7 @@
 use crate::models::{AccountView, EventView, TemporaryPassword};
 use crate::service::AuthService;
 use latchkey_engine::{now_ms, AuthError, Password};
+use zeroize::Zeroizing;
 
 /// How many audit events the administrator screen shows.
 pub const EVENTS_SHOWN: u32 = 200;
@@ -25,22 +26,23 @@ impl AuthService {
         .await
     }
 
-    /// Resets another account's password to a temporary one.
+    /// Resets another account's password to a temporary one (valid for 24 hours); always
+    /// needs the administrator's password.
     ///
     /// # Errors
     /// As [`AuthService::admin_list_accounts`]; `CANNOT_TARGET_SELF`, `ACCOUNT_NOT_FOUND`.
     pub async fn admin_reset_password(
         &self,
         user_id: String,
-        password: Option<Password>,
+        password: Password,
     ) -> Result<TemporaryPassword, AuthError> {
         let temporary = self
             .with_session(false, move |a, s, _| {
-                a.admin_reset_password(s, &user_id, password.as_ref(), now_ms())
+                a.admin_reset_password(s, &user_id, &password, now_ms())
             })
             .await?;
         Ok(TemporaryPassword {
-            temporary_password: temporary.expose().to_owned(),
+            temporary_password: Zeroizing::new(temporary.expose().to_owned()),
         })
     }
 

@@ -4,18 +4,17 @@
 //! (only the administrator's commands name a target account). Arguments are taken as
 //! [`Arg`] so that a wrong type or a missing field is answered with a coded `INVALID_INPUT`.
 
-use crate::args::{flag, optional, required, Arg};
+use crate::args::{flag, optional, required, Arg, SecretArg};
 use crate::models::{
     AccountView, EventView, Profile, SessionInfo, SessionView, SignedInView, TemporaryPassword,
 };
 use crate::service::AuthService;
 use crate::Result;
-use latchkey_engine::Password;
 use tauri::State;
 
 type Service<'a> = State<'a, AuthService>;
 type Text = Option<Arg<String>>;
-type Secret = Option<Arg<Password>>;
+type Secret = Option<SecretArg>;
 type Flag = Option<Arg<bool>>;
 
 #[tauri::command]
@@ -104,7 +103,7 @@ pub(crate) async fn admin_reset_password(
     user_id: Text,
     password: Secret,
 ) -> Result<TemporaryPassword> {
-    s.admin_reset_password(required(user_id)?, optional(password)?)
+    s.admin_reset_password(required(user_id)?, required(password)?)
         .await
 }
 

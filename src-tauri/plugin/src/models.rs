@@ -3,6 +3,7 @@
 
 use latchkey_engine::{AccountSummary, AuthEvent, Role, User};
 use serde::Serialize;
+use zeroize::Zeroizing;
 
 /// The profile of the signed-in person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -80,12 +81,13 @@ pub struct SessionInfo {
     pub kept: bool,
 }
 
-/// A temporary password to hand to the person whose password was reset.
-#[derive(Debug, Clone, Serialize)]
+/// A temporary password to hand to the person whose password was reset. Wiped from memory
+/// once it has been sent to the window.
+#[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TemporaryPassword {
     /// Shown once to the administrator; the person must change it at their next sign-in.
-    pub temporary_password: String,
+    pub temporary_password: Zeroizing<String>,
 }
 
 /// One account in the administrator's list.
@@ -108,6 +110,8 @@ pub struct AccountView {
     pub locked_for_secs: Option<u64>,
     /// Whether it must choose a new password at its next sign-in.
     pub must_change_password: bool,
+    /// Until when its temporary password works (Unix ms), while it has one.
+    pub temporary_password_expires_at: Option<i64>,
 }
 
 impl From<AccountSummary> for AccountView {
@@ -121,6 +125,7 @@ impl From<AccountSummary> for AccountView {
             failed_attempts: a.failed_attempts,
             locked_for_secs: a.locked_for_secs,
             must_change_password: a.must_change_password,
+            temporary_password_expires_at: a.temporary_password_expires_at,
         }
     }
 }

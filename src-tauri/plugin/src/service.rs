@@ -6,7 +6,9 @@
 
 use crate::models::{Profile, SessionView, SignedInView};
 use crate::vault::{TokenVault, VaultError};
-use latchkey_engine::{now_ms, Accounts, AuthError, Config, Password, Session, SessionToken, User};
+use latchkey_engine::{
+    now_ms, session_id, Accounts, AuthError, Config, Password, Session, SessionToken, User,
+};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use tokio::sync::OnceCell;
@@ -32,6 +34,7 @@ pub struct AuthService {
     vault: Arc<dyn TokenVault>,
     current: Mutex<Option<Current>>,
     notice: Mutex<Option<&'static str>>,
+    started_at: i64,
 }
 
 /// Runs blocking work (SQLite, argon2, keyring) off the async threads.
@@ -56,6 +59,7 @@ impl AuthService {
             vault,
             current: Mutex::new(None),
             notice: Mutex::new(None),
+            started_at: now_ms(),
         }
     }
 
@@ -152,8 +156,9 @@ impl AuthService {
         })
     }
 
-    /// Makes a new session current: ends the one it replaces and stores the token in the
-    /// vault. A vault failure keeps the person signed in for this run, with a notice.
+    /// Makes a new session current and ends the one it replaces. A kept session's token goes
+    /// to the vault; when the vault fails, the session is stored as not kept (it ends when
+    /// the app quits) and the person is told. A session not kept stays in memory only.
     async fn adopt(
         &self,
         token: SessionToken,
@@ -167,29 +172,65 @@ impl AuthService {
             let accounts = self.accounts().await?;
             blocking(move || accounts.invalidate_session(&previous.token)).await??;
         }
-        match self.with_vault(move |vault| vault.save(&token)).await {
+        if !remember {
+            self.clear_vault().await;
+            return Ok(None);
+        }
+        let saved = token.clone();
+        match self.with_vault(move |vault| vault.save(&saved)).await {
             Ok(()) => Ok(None),
             Err(e) => {
                 log::warn!("session kept in memory only: {e}");
+                self.keep_for_this_run_only(&token).await?;
                 Ok(Some(KEYRING_NOTICE))
             }
         }
     }
 
+    /// A session whose token has nowhere to be kept is not kept: in memory, and in the
+    /// database, so that it ends at exit (or at the next start after a crash).
+    async fn keep_for_this_run_only(&self, token: &SessionToken) -> Result<(), AuthError> {
+        if let Some(current) = self
+            .current
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_mut()
+            .filter(|c| &c.token == token)
+        {
+            current.remember = false;
+        }
+        let accounts = self.accounts().await?;
+        let id = session_id(token);
+        blocking(move || accounts.set_session_not_kept(&id)).await?
+    }
+
     /// Opens the database, restores the saved session and prepares the dummy hash, so that
-    /// the first screen finds everything ready. Started at launch, while the webview loads;
-    /// commands that arrive meanwhile wait for the same work instead of repeating it.
+    /// the first screen finds everything ready; then sweeps what has expired (dead sessions,
+    /// sessions of earlier runs not to be kept, stale throttle rows, the old log). Started
+    /// at launch, while the webview loads; commands that arrive meanwhile wait for the same
+    /// restoring work instead of repeating it, but never for the sweep.
     pub async fn warm_up(&self) {
         if let Err(e) = self.ensure_restored().await {
             log::warn!("start-up preparation failed: {}", e.code());
         }
-        if let Ok(accounts) = self.accounts().await {
-            let _ = blocking(move || accounts.hasher().warm_up()).await;
+        let Ok(accounts) = self.accounts().await else {
+            return;
+        };
+        let started_at = self.started_at;
+        let swept = blocking(move || {
+            accounts.hasher().warm_up();
+            accounts.housekeeping(now_ms(), started_at)
+        })
+        .await;
+        match swept {
+            Ok(Ok(swept)) => log::debug!("start-up housekeeping: {swept:?}"),
+            Ok(Err(e)) => log::warn!("start-up housekeeping failed: {}", e.code()),
+            Err(_) => {}
         }
     }
 
     /// Restores the session kept in the vault, once per run and before any other command
-    /// touches the current session. Also sweeps dead sessions.
+    /// touches the current session.
     async fn ensure_restored(&self) -> Result<(), AuthError> {
         self.restored
             .get_or_try_init(|| self.restore())
@@ -199,8 +240,6 @@ impl AuthService {
 
     async fn restore(&self) -> Result<(), AuthError> {
         let accounts = self.accounts().await?;
-        let sweeper = accounts.clone();
-        blocking(move || sweeper.delete_expired_sessions(now_ms())).await??;
         let stored = match self.with_vault(|vault| vault.load()).await {
             Ok(stored) => stored,
             Err(e) => {
@@ -215,7 +254,7 @@ impl AuthService {
         };
         log::debug!("checking the saved session");
         let check = token.clone();
-        let session = blocking(move || accounts.validate_session(&check, now_ms())).await??;
+        let session = blocking(move || accounts.restore_session(&check, now_ms())).await??;
         match session {
             Some(s) if s.remember => {
                 self.set_current(Some(Current {
@@ -224,7 +263,7 @@ impl AuthService {
                 }));
             }
             Some(_) => {
-                // The app was killed while a "don't keep me signed in" session was open.
+                // A session not to be kept, saved by an earlier version of Latchkey.
                 let accounts = self.accounts().await?;
                 blocking(move || accounts.invalidate_session(&token)).await??;
                 self.clear_vault().await;
@@ -349,29 +388,27 @@ impl AuthService {
         }
     }
 
-    /// Ends the current session and removes the saved token. Signing out when nobody is
-    /// signed in is fine.
+    /// Ends the current session. The token is forgotten here first (memory and vault), so
+    /// that nobody finds this person signed in even when the database cannot record the
+    /// sign-out. Signing out when nobody is signed in is fine.
     ///
     /// # Errors
-    /// A storage code; the person then stays signed in and can try again.
+    /// A storage code: the session could not be ended in the database (its token is gone
+    /// all the same, and the row expires or is swept later).
     pub async fn logout(&self) -> Result<(), AuthError> {
         self.ensure_restored().await?;
-        let Some(current) = self.set_current(None) else {
-            self.clear_vault().await;
+        let current = self.set_current(None);
+        self.clear_vault().await;
+        let Some(current) = current else {
             return Ok(());
         };
         let accounts = self.accounts().await?;
-        let token = current.token.clone();
-        if let Err(e) = blocking(move || accounts.sign_out(&token, now_ms())).await? {
-            self.set_current(Some(current));
-            return Err(e);
-        }
-        self.clear_vault().await;
+        blocking(move || accounts.sign_out(&current.token, now_ms())).await??;
         log::info!("signed out");
         Ok(())
     }
 
-    /// At exit: ends a session the person did not ask to keep and removes its token.
+    /// At exit: ends a session the person did not ask to keep (its token was never saved).
     /// Blocking; call it from the exit handler only.
     pub fn end_unkept_session(&self) {
         let current = self.set_current(None);
@@ -382,16 +419,6 @@ impl AuthService {
             if let Err(e) = accounts.invalidate_session(&current.token) {
                 log::warn!("cannot end the session at exit: {}", e.code());
             }
-        }
-        let vault = self.vault.clone();
-        let (done, wait) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let _ = done.send(vault.clear());
-        });
-        match wait.recv_timeout(KEYRING_TIMEOUT) {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => log::warn!("cannot remove the saved session at exit: {e}"),
-            Err(_) => log::warn!("the keyring did not answer at exit"),
         }
     }
 }

@@ -6,6 +6,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier 
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 /// argon2id cost parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +30,35 @@ impl Default for HashParams {
     }
 }
 
+impl HashParams {
+    /// The OWASP argon2id floor: the least memory (KiB) for a given number of passes
+    /// (m=47104/t=1, 19456/2, 12288/3, 9216/4, 7168/5 and more).
+    fn floor_m_kib(t: u32) -> u32 {
+        match t {
+            0 | 1 => 47_104,
+            2 => 19_456,
+            3 => 12_288,
+            4 => 9_216,
+            _ => 7_168,
+        }
+    }
+
+    /// These parameters with the memory raised to the OWASP floor for their pass count (and
+    /// to argon2's own minimum of 8 KiB per lane).
+    pub fn at_least_owasp_floor(self) -> Self {
+        let t = self.t.max(1);
+        let floor = Self::floor_m_kib(t).max(8 * self.p);
+        if self.m_kib < floor {
+            log::warn!("argon2id memory raised to {floor} KiB, the floor for t={t}");
+        }
+        Self {
+            m_kib: self.m_kib.max(floor),
+            t,
+            p: self.p,
+        }
+    }
+}
+
 /// Hashes and verifies passwords with one set of parameters.
 pub struct PasswordHasher {
     params: HashParams,
@@ -36,6 +66,7 @@ pub struct PasswordHasher {
     dummy: OnceLock<String>,
     gate: Gate,
     verifications: AtomicU64,
+    typical_nanos: AtomicU64,
 }
 
 impl std::fmt::Debug for PasswordHasher {
@@ -63,6 +94,7 @@ impl PasswordHasher {
             dummy: OnceLock::new(),
             gate: Gate::new(cores),
             verifications: AtomicU64::new(0),
+            typical_nanos: AtomicU64::new(0),
         })
     }
 
@@ -103,11 +135,40 @@ impl PasswordHasher {
             log::warn!("stored password hash is not argon2id");
             return false;
         }
-        let _permit = self.gate.enter();
         self.verifications.fetch_add(1, Ordering::Relaxed);
-        self.argon2
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
+        self.timed_check(&parsed, password)
+    }
+
+    /// One verification under the gate. At the current parameters its duration is learned
+    /// (a moving average); a hash made with other parameters (cheaper ones, before they were
+    /// raised) is made to take as long, so that the time of a wrong answer tells nothing
+    /// about the account.
+    fn timed_check(&self, parsed: &PasswordHash<'_>, password: &str) -> bool {
+        let (matched, took) = {
+            let _permit = self.gate.enter();
+            let started = Instant::now();
+            let matched = self
+                .argon2
+                .verify_password(password.as_bytes(), parsed)
+                .is_ok();
+            (matched, started.elapsed())
+        };
+        let took_nanos = u64::try_from(took.as_nanos()).unwrap_or(u64::MAX);
+        if params_of(parsed) == Some(self.params) {
+            let _ = self
+                .typical_nanos
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |old| {
+                    Some(if old == 0 {
+                        took_nanos
+                    } else {
+                        old / 8 * 7 + took_nanos / 8
+                    })
+                });
+        } else {
+            let typical = self.typical_nanos.load(Ordering::Relaxed);
+            std::thread::sleep(Duration::from_nanos(typical.saturating_sub(took_nanos)));
+        }
+        matched
     }
 
     /// Spends the same time as a real verification, for unknown usernames. Always false.
@@ -124,30 +185,40 @@ impl PasswordHasher {
         self.verifications.load(Ordering::Relaxed)
     }
 
-    /// Computes the dummy hash now so the first unknown-user sign-in costs no extra hash.
+    /// Computes the dummy hash now so the first unknown-user sign-in costs no extra hash,
+    /// and times one verification at the current parameters.
     pub fn warm_up(&self) {
-        let _ = self
-            .dummy
-            .get_or_init(|| self.hash("latchkey-dummy-password").unwrap_or_default());
+        let mut made = false;
+        let dummy = self.dummy.get_or_init(|| {
+            made = true;
+            self.hash("latchkey-dummy-password").unwrap_or_default()
+        });
+        if made {
+            if let Ok(parsed) = PasswordHash::new(dummy) {
+                let _ = self.timed_check(&parsed, "latchkey-warm-up");
+            }
+        }
     }
 
-    /// Whether a stored hash is weaker than the current parameters (or not argon2id v1.3).
+    /// Whether a stored hash should be replaced at the next correct password: its
+    /// parameters differ from the current ones, up or down (or it is not argon2id v1.3).
     pub fn needs_rehash(&self, phc: &str) -> bool {
         let Ok(parsed) = PasswordHash::new(phc) else {
             return true;
         };
-        if parsed.algorithm != argon2::ARGON2ID_IDENT || parsed.version != Some(0x13) {
-            return true;
-        }
-        match Params::try_from(&parsed) {
-            Ok(p) => {
-                p.m_cost() < self.params.m_kib
-                    || p.t_cost() < self.params.t
-                    || p.p_cost() < self.params.p
-            }
-            Err(_) => true,
-        }
+        parsed.algorithm != argon2::ARGON2ID_IDENT
+            || parsed.version != Some(0x13)
+            || params_of(&parsed) != Some(self.params)
     }
+}
+
+/// The argon2 parameters of a parsed PHC string.
+fn params_of(parsed: &PasswordHash<'_>) -> Option<HashParams> {
+    Params::try_from(parsed).ok().map(|p| HashParams {
+        m_kib: p.m_cost(),
+        t: p.t_cost(),
+        p: p.p_cost(),
+    })
 }
 
 /// A counting semaphore for blocking threads.

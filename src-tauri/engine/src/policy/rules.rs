@@ -10,6 +10,7 @@ use crate::secret::Password;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 use unicode_normalization::UnicodeNormalization;
+use unicode_security::{skeleton, MixedScript};
 use zeroize::Zeroizing;
 
 /// Fewest characters in a username.
@@ -64,6 +65,28 @@ impl Username {
             display,
             normalized,
         })
+    }
+
+    /// Checks a name chosen for a new account: the rules of [`Username::parse`], and letters
+    /// of one script only (Latin, Hangul, Cyrillic, Han with kana, …), so that a name
+    /// cannot borrow look-alike letters from another alphabet.
+    ///
+    /// # Errors
+    /// `INVALID_USERNAME` with a message that says what is allowed.
+    pub fn parse_new(raw: &str) -> Result<Self, AuthError> {
+        let name = Self::parse(raw)?;
+        if !name.normalized.as_str().is_single_script() {
+            return Err(AuthError::InvalidUsername(
+                "A username must be written in one alphabet: do not mix, for example, Latin and Cyrillic letters.",
+            ));
+        }
+        Ok(name)
+    }
+
+    /// The name's confusable skeleton (Unicode TS #39): names that look alike, such as
+    /// "alice" and "аӏісе" (Cyrillic), have the same one.
+    pub fn skeleton(&self) -> String {
+        skeleton(&self.normalized).collect()
     }
 
     /// The name as typed at sign-up (after NFKC), for display.
@@ -203,6 +226,22 @@ mod tests {
         assert_eq!(upper.display(), "ALICE");
         // Fullwidth letters fold to ASCII under NFKC.
         assert_eq!(Username::parse("ａｌｉｃｅ").unwrap().normalized(), "alice");
+    }
+
+    #[test]
+    fn look_alike_names_share_a_skeleton_and_mixed_scripts_are_refused() {
+        let latin = Username::parse_new("alice").unwrap();
+        let cyrillic = Username::parse_new("\u{430}\u{4cf}\u{456}\u{441}\u{435}").unwrap();
+        assert_eq!(latin.skeleton(), cyrillic.skeleton());
+        assert_eq!(code(Username::parse_new("\u{430}lice")), "INVALID_USERNAME");
+        assert_eq!(
+            code(Username::parse("\u{430}lice")),
+            "OK",
+            "existing names still sign in"
+        );
+        for fine in ["김민준서", "Zoë_Ångström", "Ελένη", "山田太郎", "user_42"] {
+            assert_eq!(code(Username::parse_new(fine)), "OK", "{fine}");
+        }
     }
 
     #[test]

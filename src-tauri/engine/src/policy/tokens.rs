@@ -43,6 +43,19 @@ pub fn hex(bytes: &[u8]) -> String {
         })
 }
 
+/// Lowercase hex of HMAC-SHA-256 of `text` under `key`.
+pub fn keyed_digest(key: &[u8], text: &str) -> String {
+    use hmac::{Hmac, Mac};
+    match Hmac::<Sha256>::new_from_slice(key) {
+        Ok(mut mac) => {
+            mac.update(text.as_bytes());
+            hex(&mac.finalize().into_bytes())
+        }
+        // HMAC takes keys of any length, so this arm never runs.
+        Err(_) => hex(&Sha256::digest([key, text.as_bytes()].concat())),
+    }
+}
+
 /// Whether a string has the shape of a token this engine issues.
 pub fn well_formed(token: &SessionToken) -> bool {
     let t = token.expose();
@@ -116,6 +129,15 @@ mod tests {
         ] {
             assert!(!well_formed(&SessionToken::new(bad)), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn keyed_digests_are_hmac_sha256() {
+        // RFC 4231, test case 2.
+        assert_eq!(
+            keyed_digest(b"Jefe", "what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
     }
 
     #[test]

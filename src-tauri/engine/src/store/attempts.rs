@@ -1,8 +1,38 @@
-//! The `login_attempt` table: consecutive failed password checks per key, for throttling
-//! that survives restarts.
+//! The `login_attempt` table: consecutive failed password checks, for throttling that
+//! survives restarts. Rows of real accounts are keyed by their key id; rows of names no
+//! account has are keyed by a keyed hash of the name, so what someone typed (often a
+//! password, in the wrong field) is never stored.
 
 use crate::store::keys::KeyId;
+use rusqlite::types::{ToSql, ToSqlOutput};
 use rusqlite::{params, Connection, OptionalExtension};
+
+/// The prefix of the rows of names no account has.
+const UNKNOWN_PREFIX: &str = "unknown:";
+
+/// Whose failures a row counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ThrottleKey {
+    /// A real account's username key.
+    Account(KeyId),
+    /// A name no account has, as the hex of its keyed hash.
+    Unknown(String),
+}
+
+impl ToSql for ThrottleKey {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            Self::Account(key) => ToSqlOutput::from(key.as_str()),
+            Self::Unknown(digest) => ToSqlOutput::from(format!("{UNKNOWN_PREFIX}{digest}")),
+        })
+    }
+}
+
+impl From<&KeyId> for ThrottleKey {
+    fn from(key: &KeyId) -> Self {
+        Self::Account(key.clone())
+    }
+}
 
 /// Consecutive failures recorded against a key, and when the last one happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,7 +44,7 @@ pub struct Attempts {
 }
 
 /// The failures recorded against a key, if any.
-pub fn get(c: &Connection, key: &KeyId) -> rusqlite::Result<Option<Attempts>> {
+pub fn get(c: &Connection, key: &ThrottleKey) -> rusqlite::Result<Option<Attempts>> {
     c.prepare_cached("SELECT failures, last_failure_at FROM login_attempt WHERE key_id = ?1")?
         .query_row([key], |r| {
             Ok(Attempts {
@@ -26,7 +56,7 @@ pub fn get(c: &Connection, key: &KeyId) -> rusqlite::Result<Option<Attempts>> {
 }
 
 /// Counts one more failure at `now`.
-pub fn add_failure(c: &Connection, key: &KeyId, now: i64) -> rusqlite::Result<()> {
+pub fn add_failure(c: &Connection, key: &ThrottleKey, now: i64) -> rusqlite::Result<()> {
     c.prepare_cached(
         "INSERT INTO login_attempt (key_id, failures, last_failure_at) VALUES (?1, 1, ?2)
          ON CONFLICT (key_id) DO UPDATE SET failures = failures + 1,
@@ -37,8 +67,18 @@ pub fn add_failure(c: &Connection, key: &KeyId, now: i64) -> rusqlite::Result<()
 }
 
 /// Forgets a key's failures (a correct password, or an administrator's unlock).
-pub fn clear(c: &Connection, key: &KeyId) -> rusqlite::Result<()> {
+pub fn clear(c: &Connection, key: &ThrottleKey) -> rusqlite::Result<()> {
     c.prepare_cached("DELETE FROM login_attempt WHERE key_id = ?1")?
         .execute([key])
         .map(drop)
+}
+
+/// Drops the rows of unknown names whose last failure is older than `before`; returns how
+/// many.
+pub fn prune_unknown(c: &Connection, before: i64) -> rusqlite::Result<usize> {
+    c.prepare_cached(
+        "DELETE FROM login_attempt
+         WHERE substr(key_id, 1, length(?1)) = ?1 AND last_failure_at < ?2",
+    )?
+    .execute(params![UNKNOWN_PREFIX, before])
 }

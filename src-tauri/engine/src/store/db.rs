@@ -1,10 +1,11 @@
 //! The SQLite file: where it lives, how every connection is configured, and how reads and
 //! writes run.
 //!
-//! Every connection has `foreign_keys=ON`, `journal_mode=WAL`, `synchronous=FULL` and a
-//! 10 s busy timeout. Writes run in `BEGIN IMMEDIATE` transactions and are retried while
-//! another process holds the write lock, so "database is locked" never reaches a user. On
-//! Unix the folder is created 0700 and the database and its `-wal`/`-shm` files are 0600.
+//! Every connection has `foreign_keys=ON`, `journal_mode=WAL`, `synchronous=FULL`,
+//! `secure_delete=ON` and a 10 s busy timeout. Writes run in `BEGIN IMMEDIATE` transactions
+//! and are retried while another process holds the write lock, so "database is locked"
+//! never reaches a user. On Unix the folder is created 0700 and the database and its
+//! `-wal`/`-shm` files are 0600.
 
 use crate::error::AuthError;
 use crate::store::migrations;
@@ -103,6 +104,24 @@ impl Database {
     }
 }
 
+impl Database {
+    /// Copies the WAL into the database file and empties it, so that page images holding
+    /// content just deleted or replaced (an old password hash) are not left in the WAL.
+    /// Best effort: while another connection reads an older snapshot, part of the WAL
+    /// stays until a later checkpoint; failures are logged, never returned.
+    pub fn wipe_replaced(&self) {
+        let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        let result = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+            r.get::<_, i64>(0)
+        });
+        match result {
+            Ok(0) => {}
+            Ok(_) => log::debug!("the WAL is in use; it will be emptied later"),
+            Err(e) => log::warn!("WAL checkpoint failed: {e}"),
+        }
+    }
+}
+
 /// What a write closure may fail with: a SQLite error (mapped and maybe retried) or a
 /// domain error (returned as it is, after rolling back).
 #[derive(Debug)]
@@ -158,6 +177,9 @@ fn configure(path: &Path) -> rusqlite::Result<Connection> {
         log::warn!("SQLite refused WAL mode (got {mode})");
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
+    // Deleted and overwritten content (old password hashes, ended sessions) is zeroed in
+    // the file rather than left in free space.
+    conn.pragma_update(None, "secure_delete", "ON")?;
     // 16 MiB of page cache (SQLite's default is 2 MiB) keeps the inner B-tree pages of even
     // a million sessions in memory, so a lookup costs about one page read. (Not mmap: a file
     // truncated while mapped would crash the app with SIGBUS.)

@@ -70,6 +70,28 @@ pub const MIGRATIONS: &[&str] = &[
         actor    TEXT
     ) STRICT;
     "#,
+    // 4: hardening. Sessions remember which OS account made them (unkept ones of a run
+    // that crashed are ended at the next start); a password entered before this version
+    // opens no administrator window; temporary passwords expire; names carry their
+    // confusable skeleton (filled in by `users::fill_skeletons`); a per-database secret
+    // keys the throttle rows of unknown names; failures recorded against unknown names
+    // by earlier versions, which held whatever was typed, are forgotten.
+    r#"
+    ALTER TABLE "session" ADD COLUMN os_user TEXT NOT NULL DEFAULT '';
+    DELETE FROM "session" WHERE remember = 0;
+    UPDATE "session" SET reauth_at = 0;
+    ALTER TABLE "user" ADD COLUMN temporary_password_expires_at INTEGER;
+    ALTER TABLE "user" ADD COLUMN skeleton TEXT;
+    CREATE INDEX user_skeleton ON "user"(skeleton);
+    CREATE TABLE setting (
+        name  TEXT PRIMARY KEY NOT NULL,
+        value BLOB NOT NULL
+    ) STRICT;
+    DELETE FROM login_attempt WHERE key_id NOT IN (SELECT id FROM "key");
+    UPDATE auth_event SET username = NULL
+        WHERE kind = 'sign-in-failed'
+          AND username NOT IN (SELECT substr(id, 10) FROM "key");
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -12,6 +12,7 @@ pub mod keys;
 pub mod migrations;
 pub mod recent;
 pub mod sessions;
+pub mod settings;
 pub mod users;
 
 pub use db::{Database, WriteError};

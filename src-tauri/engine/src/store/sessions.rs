@@ -21,10 +21,11 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Session> {
     })
 }
 
-/// Adds a session. A missing user fails with a foreign-key violation.
-pub fn insert(c: &Connection, s: &Session) -> rusqlite::Result<()> {
+/// Adds a session made by the app run of OS account `os_user`. A missing user fails with a
+/// foreign-key violation.
+pub fn insert(c: &Connection, s: &Session, os_user: &str) -> rusqlite::Result<()> {
     c.prepare_cached(&format!(
-        r#"INSERT INTO "session" ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"#
+        r#"INSERT INTO "session" ({COLUMNS}, os_user) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"#
     ))?
     .execute(params![
         s.id,
@@ -34,9 +35,30 @@ pub fn insert(c: &Connection, s: &Session) -> rusqlite::Result<()> {
         s.created_at,
         s.last_used_at,
         s.remember,
-        s.reauth_at
+        s.reauth_at,
+        os_user
     ])
     .map(drop)
+}
+
+/// Marks a session kept across restarts, or not.
+pub fn set_remember(c: &Connection, id: &str, remember: bool) -> rusqlite::Result<()> {
+    c.prepare_cached(r#"UPDATE "session" SET remember = ?1 WHERE id = ?2"#)?
+        .execute(params![remember, id])
+        .map(drop)
+}
+
+/// Deletes the sessions not kept across restarts that `os_user`'s app made before
+/// `created_before` (by a run that has ended, or crashed); returns how many.
+pub fn delete_unkept(
+    c: &Connection,
+    os_user: &str,
+    created_before: i64,
+) -> rusqlite::Result<usize> {
+    c.prepare_cached(
+        r#"DELETE FROM "session" WHERE remember = 0 AND os_user = ?1 AND created_at < ?2"#,
+    )?
+    .execute(params![os_user, created_before])
 }
 
 /// A session by id.
@@ -100,18 +122,25 @@ pub fn delete_for_user(
         .execute(params![user_id, keep])
 }
 
-/// A user's sessions still alive at `now`, newest first.
-pub fn live_for_user(c: &Connection, user_id: &str, now: i64) -> rusqlite::Result<Vec<Session>> {
+/// A user's sessions still alive at `now` (sessions end `max_lifetime_ms` after their
+/// creation at the latest), newest first.
+pub fn live_for_user(
+    c: &Connection,
+    user_id: &str,
+    now: i64,
+    max_lifetime_ms: i64,
+) -> rusqlite::Result<Vec<Session>> {
     c.prepare_cached(&format!(
-        r#"SELECT {COLUMNS} FROM "session" WHERE user_id = ?1 AND idle_expires >= ?2
+        r#"SELECT {COLUMNS} FROM "session"
+           WHERE user_id = ?1 AND idle_expires >= ?2 AND created_at >= ?2 - ?3
            ORDER BY created_at DESC, id"#
     ))?
-    .query_map(params![user_id, now], from_row)?
+    .query_map(params![user_id, now, max_lifetime_ms], from_row)?
     .collect()
 }
 
 /// Deletes every session dead at `now`; returns how many.
-pub fn delete_dead(c: &Connection, now: i64) -> rusqlite::Result<usize> {
-    c.prepare_cached(r#"DELETE FROM "session" WHERE idle_expires < ?1"#)?
-        .execute([now])
+pub fn delete_dead(c: &Connection, now: i64, max_lifetime_ms: i64) -> rusqlite::Result<usize> {
+    c.prepare_cached(r#"DELETE FROM "session" WHERE idle_expires < ?1 OR created_at < ?1 - ?2"#)?
+        .execute(params![now, max_lifetime_ms])
 }

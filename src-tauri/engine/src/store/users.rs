@@ -20,7 +20,8 @@ impl FromSql for Role {
 }
 
 const COLUMNS: &str = "id, username, created_at, last_login_at, previous_login_at, \
-                       failures_before_login, role, must_change_password";
+                       failures_before_login, role, must_change_password, \
+                       temporary_password_expires_at";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<User> {
     Ok(User {
@@ -32,6 +33,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<User> {
         failures_before_login: r.get(5)?,
         role: r.get(6)?,
         must_change_password: r.get(7)?,
+        temporary_password_expires_at: r.get(8)?,
     })
 }
 
@@ -41,10 +43,33 @@ pub fn none_yet(c: &Connection) -> rusqlite::Result<bool> {
         .query_row([], |r| r.get(0))
 }
 
-/// Adds a user.
-pub fn insert(c: &Connection, user: &User) -> rusqlite::Result<()> {
+/// Whether an account's name has this confusable skeleton (looks like it).
+pub fn skeleton_taken(c: &Connection, skeleton: &str) -> rusqlite::Result<bool> {
+    c.prepare_cached(r#"SELECT 1 FROM "user" WHERE skeleton = ?1"#)?
+        .exists([skeleton])
+}
+
+/// Gives every account made before skeletons were stored its name's skeleton, computed by
+/// `skeleton_of` from the username; returns how many.
+pub fn fill_skeletons(
+    c: &Connection,
+    skeleton_of: impl Fn(&str) -> Option<String>,
+) -> rusqlite::Result<usize> {
+    let missing: Vec<(String, String)> = c
+        .prepare_cached(r#"SELECT id, username FROM "user" WHERE skeleton IS NULL"#)?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut update = c.prepare_cached(r#"UPDATE "user" SET skeleton = ?1 WHERE id = ?2"#)?;
+    for (id, name) in &missing {
+        update.execute(params![skeleton_of(name), id])?;
+    }
+    Ok(missing.len())
+}
+
+/// Adds a user, with the confusable skeleton of its name.
+pub fn insert(c: &Connection, user: &User, skeleton: &str) -> rusqlite::Result<()> {
     c.prepare_cached(&format!(
-        r#"INSERT INTO "user" ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"#
+        r#"INSERT INTO "user" ({COLUMNS}, skeleton) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"#
     ))?
     .execute(params![
         user.id,
@@ -54,7 +79,9 @@ pub fn insert(c: &Connection, user: &User) -> rusqlite::Result<()> {
         user.previous_login_at,
         user.failures_before_login,
         user.role,
-        user.must_change_password
+        user.must_change_password,
+        user.temporary_password_expires_at,
+        skeleton
     ])
     .map(drop)
 }
@@ -97,11 +124,19 @@ pub fn record_sign_in(
     .map(|n| n > 0)
 }
 
-/// Sets or lifts "must choose a new password at the next sign-in".
-pub fn set_must_change_password(c: &Connection, user_id: &str, must: bool) -> rusqlite::Result<()> {
-    c.prepare_cached(r#"UPDATE "user" SET must_change_password = ?1 WHERE id = ?2"#)?
-        .execute(params![must, user_id])
-        .map(drop)
+/// Sets "must choose a new password at the next sign-in", with the temporary password
+/// valid until `expires_at`; or lifts it (`None`).
+pub fn set_temporary_password(
+    c: &Connection,
+    user_id: &str,
+    expires_at: Option<i64>,
+) -> rusqlite::Result<()> {
+    c.prepare_cached(
+        r#"UPDATE "user" SET must_change_password = ?1, temporary_password_expires_at = ?2
+           WHERE id = ?3"#,
+    )?
+    .execute(params![expires_at.is_some(), expires_at, user_id])
+    .map(drop)
 }
 
 /// Whether `user_id` is the only administrator while other accounts exist.
@@ -140,7 +175,7 @@ pub fn all_with_attempts(c: &Connection) -> rusqlite::Result<Vec<(User, u32, i64
             .join(", ")
     ))?
     .query_map([USERNAME_PREFIX], |r| {
-        Ok((from_row(r)?, r.get(8)?, r.get(9)?))
+        Ok((from_row(r)?, r.get(9)?, r.get(10)?))
     })?
     .collect()
 }

@@ -39,7 +39,7 @@ fn members_are_forbidden_every_administrator_action() {
         Err(AuthError::Forbidden)
     );
     assert_eq!(
-        a.admin_reset_password(&member, &admin.user_id, Some(&p), T0)
+        a.admin_reset_password(&member, &admin.user_id, &p, T0)
             .unwrap_err(),
         AuthError::Forbidden
     );
@@ -61,6 +61,13 @@ fn members_are_forbidden_every_administrator_action() {
 #[test]
 fn administrator_actions_need_the_password_again_after_five_minutes() {
     let (_dir, a, admin, _member) = two_accounts();
+    // Signing in opens no window: the password is entered for an administrator action.
+    assert_eq!(
+        a.admin_list_accounts(&admin, None, T0),
+        Err(AuthError::ReauthRequired)
+    );
+    a.admin_list_accounts(&admin, Some(&pw(GOOD_PW)), T0)
+        .unwrap();
     assert_eq!(
         a.admin_list_accounts(&admin, None, T0 + REAUTH_WINDOW_MS)
             .unwrap()
@@ -96,7 +103,7 @@ fn administrator_actions_need_the_password_again_after_five_minutes() {
 fn a_reset_gives_a_temporary_password_that_must_be_changed() {
     let (dir, a, admin, member) = two_accounts();
     let temporary = a
-        .admin_reset_password(&admin, &member.user_id, None, T0 + 10)
+        .admin_reset_password(&admin, &member.user_id, &pw(GOOD_PW), T0 + 10)
         .unwrap();
     assert_eq!(temporary.expose().len(), 19, "four groups of four");
     assert_eq!(
@@ -144,12 +151,12 @@ fn a_reset_gives_a_temporary_password_that_must_be_changed() {
         "the current session is kept"
     );
     assert_eq!(
-        a.admin_reset_password(&admin, &admin.user_id, None, T0)
+        a.admin_reset_password(&admin, &admin.user_id, &pw(GOOD_PW), T0)
             .unwrap_err(),
         AuthError::CannotTargetSelf
     );
     assert_eq!(
-        code(a.admin_reset_password(&admin, "no-such-user", None, T0)),
+        code(a.admin_reset_password(&admin, "no-such-user", &pw(GOOD_PW), T0)),
         "ACCOUNT_NOT_FOUND"
     );
 }
@@ -164,7 +171,9 @@ fn unlocking_lets_a_throttled_account_try_at_once() {
         code(a.verify_credentials("member", &pw(GOOD_PW), T0 + 10)),
         "TOO_MANY_ATTEMPTS"
     );
-    let listed = a.admin_list_accounts(&admin, None, T0 + 10).unwrap();
+    let listed = a
+        .admin_list_accounts(&admin, Some(&pw(GOOD_PW)), T0 + 10)
+        .unwrap();
     let row = listed.iter().find(|r| r.user_id == member.user_id).unwrap();
     assert_eq!(
         row.failed_attempts, 5,
@@ -283,7 +292,7 @@ fn the_audit_log_records_what_happened_and_never_secrets() {
     let _ = a.verify_credentials("Member", &pw("Wrong-Canary-77"), T0 + 5);
     let signed = a.sign_in("member", &pw(GOOD_PW), true, T0 + 6).unwrap();
     a.sign_out(&signed.token, T0 + 7).unwrap();
-    a.admin_reset_password(&admin, &member.user_id, None, T0 + 8)
+    a.admin_reset_password(&admin, &member.user_id, &pw(GOOD_PW), T0 + 8)
         .unwrap();
     a.admin_unlock(&admin, &member.user_id, None, T0 + 9)
         .unwrap();

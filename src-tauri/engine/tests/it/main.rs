@@ -8,5 +8,6 @@ mod accounts;
 mod admin;
 mod concurrency;
 mod crash;
+mod hardening;
 mod sessions;
 mod storage;

@@ -166,6 +166,7 @@ fn throttling_waits_double_from_the_fifth_failure_and_survives_restart() {
 #[test]
 fn the_wait_is_capped_at_five_minutes() {
     let (dir, a) = engine();
+    a.create_user("capped", &pw(GOOD_PW), T0).unwrap();
     let conn = rusqlite::Connection::open(dir.path().join("latchkey.db")).unwrap();
     conn.execute(
         "INSERT INTO login_attempt VALUES ('username:capped', 40, ?1)",
