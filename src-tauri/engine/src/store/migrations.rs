@@ -85,7 +85,7 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX user_skeleton ON "user"(skeleton);
     CREATE TABLE setting (
         name  TEXT PRIMARY KEY NOT NULL,
-        value BLOB NOT NULL
+        value ANY NOT NULL
     ) STRICT;
     DELETE FROM login_attempt WHERE key_id NOT IN (SELECT id FROM "key");
     UPDATE auth_event SET username = NULL
