@@ -4,14 +4,16 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-# Debian packages: build (WebKitGTK), tests (X server, D-Bus, gnome-keyring, secret-tool,
-# xwininfo, the WebKit WebDriver, the reference argon2 for an independent check) and
-# installers (rpm for .rpm, lintian to check the .deb).
+# Debian packages: build (WebKitGTK); tests (X server, D-Bus, gnome-keyring, secret-tool,
+# xwininfo, the WebKit WebDriver, the reference argon2 and pyotp for independent checks, a
+# Korean font for the Korean screens); installers (rpm for .rpm, lintian to check the .deb).
 APT_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev \
 	xvfb x11-utils dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver \
-	python3-argon2 rpm lintian file
+	python3-argon2 python3-pyotp fonts-nanum rpm lintian file
 TAURI_CLI := npx --yes @tauri-apps/cli@2.12.5
 TAURI_DRIVER_VERSION := 2.1.0
+# The accessibility audit of the end-to-end tests (injected into the window over WebDriver).
+AXE_VERSION := 4.14.1
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 .PHONY: help deps run test lint bundle package-check bench clean
@@ -32,6 +34,8 @@ deps:
 		{ $(SUDO) apt-get install -y -qq --no-install-recommends $$missing || $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; }; \
 	fi
 	@command -v npx >/dev/null || { echo "Installing Node.js (for the Tauri CLI)"; DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm; }
+	@[ -f target/e2e-tools/node_modules/axe-core/axe.min.js ] || { echo "Installing axe-core $(AXE_VERSION) for the accessibility audit"; \
+		mkdir -p target/e2e-tools && cd target/e2e-tools && npm install --no-save --no-audit --no-fund --loglevel=error axe-core@$(AXE_VERSION); }
 	@command -v cargo >/dev/null || { echo "Rust is needed: install it with rustup (https://rustup.rs), then run make again."; exit 1; }
 	@if ! command -v tauri-driver >/dev/null && [ ! -x "$${CARGO_HOME:-$$HOME/.cargo}/bin/tauri-driver" ]; then \
 		echo "Installing tauri-driver $(TAURI_DRIVER_VERSION) from crates.io"; \

@@ -11,6 +11,8 @@ use tauri::{App, Builder, Listener, Manager, Runtime};
 use tauri_plugin_latchkey::engine::{now_ms, Config};
 use tauri_plugin_latchkey::vault::TokenVault;
 
+include!(concat!(env!("OUT_DIR"), "/languages.rs"));
+
 /// The app identifier: also the keyring service name.
 pub const APP_IDENTIFIER: &str = "org.latchkey.Latchkey";
 
@@ -23,6 +25,8 @@ pub struct Settings {
     pub config: Config,
     /// Where tokens are kept; `None` is the OS keyring. Tests pass an in-memory vault.
     pub vault: Option<std::sync::Arc<dyn TokenVault>>,
+    /// The time source; `None` is the system clock. Tests pass one they move by hand.
+    pub clock: Option<tauri_plugin_latchkey::Clock>,
     /// `LATCHKEY_STARTUP_PROBE`: print when setup ran and when a screen became ready (the
     /// start-up benchmark and the package check read this).
     pub startup_probe: bool,
@@ -37,6 +41,7 @@ impl Settings {
                 .map(PathBuf::from),
             config: Config::from_env(),
             vault: None,
+            clock: None,
             startup_probe: std::env::var_os("LATCHKEY_STARTUP_PROBE").is_some(),
         }
     }
@@ -55,12 +60,16 @@ pub fn context<R: Runtime>() -> tauri::Context<R> {
 pub fn run_app<R: Runtime>(builder: Builder<R>, settings: Settings) -> tauri::Result<App<R>> {
     let mut accounts = tauri_plugin_latchkey::Builder::new()
         .config(settings.config)
-        .keyring_service(APP_IDENTIFIER);
+        .keyring_service(APP_IDENTIFIER)
+        .languages(LANGUAGES);
     if let Some(dir) = settings.data_dir {
         accounts = accounts.data_dir(dir);
     }
     if let Some(vault) = settings.vault {
         accounts = accounts.vault(vault);
+    }
+    if let Some(clock) = settings.clock {
+        accounts = accounts.clock(clock);
     }
     let probe = settings.startup_probe;
     builder

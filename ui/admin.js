@@ -1,20 +1,21 @@
-import { api, formatTime, messageFor } from './api.js';
-import { $, hide, showErrorIn } from './forms.js';
+import { api } from './api.js';
+import { formatTime, messageFor, t } from './i18n.js';
+import { $, startPage } from './page.js';
+import { clearErrors, onSubmit, setBusy, showError } from './forms.js';
 
-const EVENT_WORDS = {
-  'sign-up': 'account created',
-  'sign-in': 'signed in',
-  'sign-in-failed': 'failed sign-in',
-  'sign-out': 'signed out',
-  'password-changed': 'password changed',
-  'password-reset': 'password reset',
-  unlocked: 'unlocked',
-  'account-deleted': 'account deleted',
-};
+const LOCK_CHOICES = [null, 1, 2, 5, 10, 15, 30, 60];
 
 let pendingPassword = null; // entered once in the re-authentication form, then forgotten
 let retry = null;
-let pending = null; // { account, kind: 'reset' | 'delete' } awaiting the administrator's password
+let pending = null; // { account, kind } awaiting the administrator's password
+let accounts = [];
+let events = [];
+let settings = null;
+
+function showPageErr(error) {
+  $('error').textContent = messageFor(error);
+  $('error').hidden = false;
+}
 
 // Runs an administrator call; when the password is needed again, asks for it and retries.
 async function adminCall(work) {
@@ -26,11 +27,10 @@ async function adminCall(work) {
     if (error.code === 'REAUTH_REQUIRED') {
       retry = work;
       $('reauth-form').hidden = false;
-      document.body.classList.remove('routing');
       $('reauth-password').focus();
       return undefined;
     }
-    if (error.code === 'FORBIDDEN' || error.code === 'NOT_AUTHENTICATED' || error.code === 'PASSWORD_CHANGE_REQUIRED') {
+    if (['FORBIDDEN', 'NOT_AUTHENTICATED', 'PASSWORD_CHANGE_REQUIRED', 'TWO_STEP_SETUP_REQUIRED'].includes(error.code)) {
       window.location.replace('profile.html');
       return undefined;
     }
@@ -38,140 +38,183 @@ async function adminCall(work) {
   }
 }
 
-function cell(text) {
+function cell(label, content) {
   const td = document.createElement('td');
-  td.textContent = text;
+  td.dataset.label = t(label);
+  if (typeof content === 'string') td.textContent = content;
+  else if (content) td.append(content);
   return td;
 }
 
-function actionButton(label, className, onClick) {
-  const b = document.createElement('button');
-  b.type = 'button';
-  b.className = className;
-  b.textContent = label;
-  b.addEventListener('click', onClick);
-  return b;
+function actionButton(kind, account) {
+  const labels = {
+    reset: ['admin.action.reset', 'admin.action.resetFor', 'secondary reset'],
+    unlock: ['admin.action.unlock', 'admin.action.unlockFor', 'secondary unlock'],
+    delete: ['admin.action.delete', 'admin.action.deleteFor', 'danger delete'],
+    twoStepOff: ['admin.action.twoStepOff', 'admin.action.twoStepOffFor', 'secondary two-step-off'],
+  };
+  const [text, aria, className] = labels[kind];
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = className;
+  button.textContent = t(text);
+  button.setAttribute('aria-label', t(aria, { name: account.username }));
+  button.addEventListener('click', () => (kind === 'unlock' ? unlock(account) : askConfirm(kind, account)));
+  return button;
 }
 
-function renderAccounts(accounts) {
-  const body = $('accounts-body');
-  body.replaceChildren(
+function stateOf(a) {
+  return [
+    a.role === 'admin' ? t('admin.state.admin') : '',
+    a.lockedForSecs ? t('admin.state.lockedFor', { count: a.lockedForSecs }) : '',
+    a.failedAttempts >= 100 ? t('admin.state.hardLocked') : '',
+    a.failedAttempts ? t('admin.state.failed', { count: a.failedAttempts }) : '',
+    a.mustChangePassword && a.temporaryPasswordExpiresAt
+      ? a.temporaryPasswordExpiresAt < Date.now()
+        ? t('admin.state.temporaryExpired')
+        : t('admin.state.temporary', { time: formatTime(a.temporaryPasswordExpiresAt) })
+      : '',
+    a.twoStep ? t('admin.state.twoStep') : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+function renderAccounts() {
+  $('accounts-body').replaceChildren(
     ...accounts.map((a) => {
       const row = document.createElement('tr');
       row.dataset.username = a.username;
-      const state = [
-        a.role === 'admin' ? 'Administrator' : '',
-        a.lockedForSecs ? `Locked for ${a.lockedForSecs} s` : '',
-        a.failedAttempts ? `${a.failedAttempts} failed` : '',
-        a.mustChangePassword ? 'Temporary password' : '',
-      ]
-        .filter(Boolean)
-        .join(', ');
-      row.append(cell(a.username), cell(formatTime(a.createdAt)), cell(formatTime(a.lastLoginAt)), cell(state || 'OK'));
-      const actions = document.createElement('td');
+      const name = document.createElement('th');
+      name.scope = 'row';
+      name.dataset.label = t('admin.col.username');
+      name.textContent = a.username;
+      const actions = document.createElement('div');
       actions.className = 'row-actions';
-      if (a.role !== 'admin') {
-        actions.append(
-          actionButton('Reset password', 'secondary reset', () => askConfirm('reset', a)),
-          actionButton('Delete', 'danger delete', () => askConfirm('delete', a)),
-        );
-      }
-      if (a.failedAttempts) actions.append(actionButton('Unlock', 'secondary unlock', () => unlock(a)));
-      row.append(actions);
+      if (a.role !== 'admin') actions.append(actionButton('reset', a), actionButton('delete', a));
+      if (a.failedAttempts) actions.append(actionButton('unlock', a));
+      if (a.twoStep && a.role !== 'admin') actions.append(actionButton('twoStepOff', a));
+      row.append(
+        name,
+        cell('admin.col.created', formatTime(a.createdAt)),
+        cell('admin.col.lastSignIn', formatTime(a.lastLoginAt)),
+        cell('admin.col.state', stateOf(a) || t('admin.state.ok')),
+        actions.childElementCount ? cell('admin.col.actions', actions) : document.createElement('td'),
+      );
       return row;
     }),
   );
 }
 
-function renderEvents(events) {
+function renderEvents() {
   $('events-list').replaceChildren(
     ...events.map((e) => {
       const li = document.createElement('li');
-      const who = e.username || 'unknown';
-      const by = e.actor ? ` (by ${e.actor})` : '';
-      li.textContent = `${formatTime(e.at)}: ${who}, ${EVENT_WORDS[e.kind] || e.kind}${by}`;
+      const line = t('admin.event.line', {
+        time: formatTime(e.at),
+        who: e.username || t('admin.event.unknown'),
+        what: t(`admin.event.${e.kind}`),
+      });
+      li.textContent = e.actor ? t('admin.event.by', { line, actor: e.actor }) : line;
       return li;
     }),
   );
 }
 
-async function refresh() {
-  const accounts = await adminCall((password) => api.adminListAccounts(password));
-  if (!accounts) return;
-  renderAccounts(accounts);
-  renderEvents((await adminCall((password) => api.adminEvents(password))) || []);
-  $('reauth-form').hidden = true;
-  $('accounts-section').hidden = false;
-  $('events-section').hidden = false;
-  document.body.classList.remove('routing');
+function renderSettings() {
+  const select = $('lock-after');
+  const current = settings.lock.secs ? Math.round(settings.lock.secs / 60) : null;
+  const choices = LOCK_CHOICES.includes(current) ? LOCK_CHOICES : [...LOCK_CHOICES, current];
+  select.replaceChildren(
+    ...choices.map((minutes) => {
+      const option = document.createElement('option');
+      option.value = minutes === null ? '' : String(minutes);
+      option.textContent = minutes === null ? t('admin.lockAfter.never') : t('admin.lockAfter.minutes', { count: minutes });
+      return option;
+    }),
+  );
+  select.value = current === null ? '' : String(current);
+  select.disabled = settings.lock.overridden;
+  $('lock-after-note').hidden = !settings.lock.overridden;
+  $('lock-after-note').textContent = settings.lock.overridden
+    ? t('admin.lockAfter.overridden', { count: settings.lock.secs ?? 0 })
+    : '';
+  $('two-step-admins').checked = settings.twoStepForAdmins;
 }
 
-async function act(work) {
-  hide($('error'));
+function render() {
+  renderAccounts();
+  renderEvents();
+  if (settings) renderSettings();
+}
+
+async function refresh() {
+  const listed = await adminCall((password) => api.adminListAccounts(password));
+  if (!listed) return;
+  accounts = listed;
+  events = (await adminCall((password) => api.adminEvents(password))) || [];
+  settings = (await adminCall((password) => api.adminSettings(password))) || settings;
+  render();
+  $('reauth-form').hidden = true;
+  for (const id of ['accounts-section', 'settings-section', 'events-section']) $(id).hidden = false;
+}
+
+async function unlock(account) {
+  $('error').hidden = true;
   try {
-    const result = await adminCall(work);
+    await adminCall((password) => api.adminUnlockAccount(account.userId, password));
+    $('done').textContent = t('admin.done');
+    $('done').hidden = false;
     await refresh();
-    return result;
   } catch (error) {
-    showErrorIn($('error'), error);
-    return undefined;
+    showPageErr(error);
   }
 }
 
-// Resetting and deleting always ask for the administrator's password.
-const CONFIRM = {
-  reset: {
-    title: (name) => `Reset the password of ${name}?`,
-    hint: 'They get a temporary password, valid for 24 hours, and must choose a new one when they sign in. Their sessions end now.',
-    button: 'Reset password',
-  },
-  delete: {
-    title: (name) => `Delete ${name}?`,
-    hint: 'This removes the account and its sessions for good.',
-    button: 'Delete account',
-  },
-};
-
+// Resetting, deleting and turning two-step sign-in off always ask for the password.
 function askConfirm(kind, account) {
   pending = { kind, account };
-  $('confirm-title').textContent = CONFIRM[kind].title(account.username);
-  $('confirm-hint').textContent = CONFIRM[kind].hint;
-  $('confirm-submit').textContent = CONFIRM[kind].button;
+  clearErrors($('confirm-form'));
+  $('confirm-title').textContent = t(`admin.confirm.${kind}.title`, { name: account.username });
+  $('confirm-hint').textContent = t(`admin.confirm.${kind}.hint`);
+  $('confirm-submit').textContent = t(`admin.confirm.${kind}.button`);
   $('confirm-submit').className = kind === 'delete' ? 'danger' : 'primary';
   $('confirm-form').hidden = false;
   $('admin-password').focus();
 }
 
-function showTemporary(account, temporaryPassword) {
-  $('temp-password-user').textContent = account.username;
-  $('temp-password').textContent = temporaryPassword;
-  $('temp-password-box').hidden = false;
-}
-
-function unlock(account) {
-  act((password) => api.adminUnlockAccount(account.userId, password));
-}
-
-$('confirm-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
+onSubmit($('confirm-form'), async () => {
+  const form = $('confirm-form');
   const password = $('admin-password').value;
   $('admin-password').value = '';
   if (!pending) return;
   const { kind, account } = pending;
-  hide($('error'));
+  clearErrors(form);
   $('temp-password-box').hidden = true;
+  $('done').hidden = true;
+  setBusy(form, true, 'common.continue');
   try {
     if (kind === 'reset') {
       const result = await api.adminResetPassword(account.userId, password);
-      showTemporary(account, result.temporaryPassword);
-    } else {
+      $('temp-password-label').textContent = t('admin.temp', { name: account.username });
+      $('temp-password').textContent = result.temporaryPassword;
+      $('temp-password-box').hidden = false;
+    } else if (kind === 'delete') {
       await api.adminDeleteAccount(account.userId, password);
+    } else {
+      await api.adminDisableTwoStep(account.userId, password);
     }
     pending = null;
-    $('confirm-form').hidden = true;
+    setBusy(form, false);
+    form.hidden = true;
+    if (kind !== 'reset') {
+      $('done').textContent = t('admin.done');
+      $('done').hidden = false;
+    }
     await refresh();
   } catch (error) {
-    showErrorIn($('error'), error);
+    setBusy(form, false);
+    showError(form, error, (code) => (code === 'INVALID_CREDENTIALS' ? 'admin-password' : null));
   }
 });
 
@@ -181,24 +224,55 @@ $('confirm-cancel').addEventListener('click', () => {
   $('confirm-form').hidden = true;
 });
 
-$('reauth-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
+onSubmit($('reauth-form'), async () => {
+  const form = $('reauth-form');
+  clearErrors(form);
   pendingPassword = $('reauth-password').value;
   $('reauth-password').value = '';
   const work = retry;
   retry = null;
-  hide($('error'));
   try {
     if (work) await adminCall(work);
     await refresh();
   } catch (error) {
-    showErrorIn($('error'), error);
-    $('reauth-password').focus();
+    retry = work;
+    showError(form, error, (code) => (code === 'INVALID_CREDENTIALS' ? 'reauth-password' : null));
   }
 });
 
-refresh().catch((error) => {
-  document.body.classList.remove('routing');
-  $('error').textContent = messageFor(error);
-  $('error').hidden = false;
+onSubmit($('settings-form'), async () => {
+  const form = $('settings-form');
+  clearErrors(form);
+  $('settings-done').hidden = true;
+  setBusy(form, true, 'common.continue');
+  try {
+    const value = $('lock-after').value;
+    if (!settings.lock.overridden) {
+      const minutes = value === '' ? null : Number(value);
+      await adminCall((password) => api.adminSetLockAfter(minutes, password));
+    }
+    settings = await adminCall((password) => api.adminSetTwoStepForAdmins($('two-step-admins').checked, password));
+    setBusy(form, false);
+    if (settings) {
+      renderSettings();
+      $('settings-done').hidden = false;
+    }
+  } catch (error) {
+    setBusy(form, false);
+    showError(form, error);
+  }
+});
+
+startPage('admin', 'signed-in').then(async (state) => {
+  if (!state) return;
+  if (state.profile.role !== 'admin') {
+    window.location.replace('profile.html');
+    return;
+  }
+  document.addEventListener('latchkey:language', render);
+  try {
+    await refresh();
+  } catch (error) {
+    showPageErr(error);
+  }
 });

@@ -1,14 +1,16 @@
 // The one place the UI talks to Rust, and the one place that knows the command names (the
 // account plugin's, `plugin:latchkey|<name>`). Every command resolves with its payload or
-// rejects with an ApiError { code, message, retryAfterSecs }; the UI branches on `code`.
+// rejects with an ApiError { code, reason, retryAfterSecs }; the UI branches on `code` and
+// finds its words in the catalogs (i18n.js), never in the error's English message.
 
 const tauri = window.__TAURI__;
 
 export class ApiError extends Error {
-  constructor(code, message, retryAfterSecs) {
-    super(message);
+  constructor(code, details = {}) {
+    super(code);
     this.code = code;
-    this.retryAfterSecs = retryAfterSecs;
+    this.reason = details.reason;
+    this.retryAfterSecs = details.retryAfterSecs;
   }
 }
 
@@ -24,100 +26,69 @@ function wellFormed(args) {
 }
 
 async function call(command, args) {
-  if (!tauri || !tauri.core) {
-    throw new ApiError('INTERNAL', 'Latchkey must be opened as an app.');
-  }
+  if (!tauri || !tauri.core) throw new ApiError('INTERNAL');
   try {
     return await tauri.core.invoke(`plugin:latchkey|${command}`, wellFormed(args));
   } catch (error) {
     if (error && typeof error === 'object' && typeof error.code === 'string') {
-      throw new ApiError(error.code, String(error.message || ''), error.retryAfterSecs);
+      // Locked while on a signed-in screen (the idle lock, another window): to the lock screen.
+      if (error.code === 'LOCKED' && document.body.dataset.screen !== 'lock') {
+        window.location.replace('lock.html');
+      }
+      throw new ApiError(error.code, error);
     }
-    throw new ApiError('INTERNAL', 'Something went wrong. Please try again.');
+    throw new ApiError('INTERNAL');
   }
 }
 
 export const api = {
+  session: () => call('session'),
+  setLanguage: (language) => call('set_language', { language }),
   signup: (username, password, remember) => call('signup', { username, password, remember }),
   login: (username, password, remember) => call('login', { username, password, remember }),
+  secondFactor: (code) => call('second_factor', { code }),
+  recover: (username, code, newPassword, remember) => call('recover', { username, code, newPassword, remember }),
   profile: () => call('profile'),
   logout: () => call('logout'),
-  session: () => call('session'),
   changePassword: (currentPassword, newPassword) => call('change_password', { currentPassword, newPassword }),
   listSessions: () => call('list_sessions'),
   signOutOthers: () => call('sign_out_others'),
   deleteAccount: (password, confirm) => call('delete_account', { password, confirm }),
   recentAccounts: () => call('recent_accounts'),
   forgetRecentAccount: (username) => call('forget_recent_account', { username }),
+  newRecoveryCodes: (password) => call('new_recovery_codes', { password }),
+  twoStepBegin: () => call('two_step_begin'),
+  twoStepEnable: (code) => call('two_step_enable', { code }),
+  twoStepDisable: (password, code) => call('two_step_disable', { password, code }),
+  lock: () => call('lock'),
+  unlock: (password) => call('unlock', { password }),
+  switchUser: () => call('switch_user'),
+  activity: () => call('activity'),
   adminListAccounts: (password) => call('admin_list_accounts', { password }),
   adminResetPassword: (userId, password) => call('admin_reset_password', { userId, password }),
   adminUnlockAccount: (userId, password) => call('admin_unlock_account', { userId, password }),
   adminDeleteAccount: (userId, password) => call('admin_delete_account', { userId, password }),
+  adminDisableTwoStep: (userId, password) => call('admin_disable_two_step', { userId, password }),
   adminEvents: (password) => call('admin_events', { password }),
+  adminSettings: (password) => call('admin_settings', { password }),
+  adminSetLockAfter: (minutes, password) => call('admin_set_lock_after', { minutes, password }),
+  adminSetTwoStepForAdmins: (required, password) => call('admin_set_two_step_for_admins', { required, password }),
 };
+
+// Runs `handler` when Rust locks the person at the keyboard (idle, or the OS locked).
+export function onLocked(handler) {
+  if (tauri && tauri.event) tauri.event.listen('latchkey://locked', handler).catch(() => {});
+}
 
 // Tells the app a screen is ready for input (the start-up benchmark times this).
-export function announceReady(page) {
-  if (tauri && tauri.event) {
-    tauri.event.emit('latchkey://ready', { page }).catch(() => {});
-  }
+export function announceReady(screen) {
+  if (tauri && tauri.event) tauri.event.emit('latchkey://ready', { page: screen }).catch(() => {});
 }
 
-// Where a signed-in person belongs: a temporary password must be replaced first.
+// Where a signed-in person belongs: a temporary password is replaced first, then two-step
+// sign-in is turned on where required.
 export function homeFor(profile) {
-  return profile && profile.mustChangePassword ? 'change-password.html' : 'profile.html';
-}
-
-export function formatTime(ms) {
-  if (typeof ms !== 'number') return 'Never';
-  return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-}
-
-// Plain words for each code. Rule errors keep the engine's message, which says what is allowed.
-export function messageFor(error) {
-  switch (error.code) {
-    case 'INVALID_CREDENTIALS':
-      return 'Incorrect username or password.';
-    case 'USERNAME_TAKEN':
-      return 'That username is already taken. Choose another one.';
-    case 'TOO_MANY_ATTEMPTS':
-      return waitMessage(error.retryAfterSecs);
-    case 'NOT_AUTHENTICATED':
-      return 'You are signed out. Please sign in again.';
-    case 'INVALID_USERNAME':
-    case 'FORBIDDEN':
-    case 'REAUTH_REQUIRED':
-    case 'PASSWORD_CHANGE_REQUIRED':
-    case 'ACCOUNT_NOT_FOUND':
-    case 'CANNOT_TARGET_SELF':
-    case 'LAST_ADMINISTRATOR':
-    case 'CONFIRMATION_REQUIRED':
-    case 'INVALID_PASSWORD':
-    case 'WEAK_PASSWORD':
-    case 'TEMPORARY_PASSWORD_EXPIRED':
-    case 'STORAGE_UNAVAILABLE':
-    case 'STORAGE_READ_ONLY':
-    case 'STORAGE_FULL':
-    case 'STORAGE_CORRUPT':
-    case 'DATABASE_TOO_NEW':
-      return error.message;
-    default:
-      return 'Something went wrong. Please try again.';
-  }
-}
-
-export function waitMessage(seconds) {
-  const s = Math.max(1, Math.ceil(Number(seconds) || 1));
-  const wait = s >= 90 ? `${Math.ceil(s / 60)} minutes` : `${s} second${s === 1 ? '' : 's'}`;
-  return `Too many failed attempts. Try again in ${wait}.`;
-}
-
-// Notices passed between screens by a short code in the URL (never the text itself).
-export const NOTICES = {
-  keyring:
-    'Your system keyring could not be reached, so you are signed in for this session only. You will need to sign in again next time you open Latchkey.',
-};
-
-export function noticeCodeFor(text) {
-  return Object.keys(NOTICES).find((key) => NOTICES[key] === text) || '';
+  if (profile && profile.mustChangePassword) return 'change-password.html';
+  if (profile && profile.twoStepSetupRequired) return 'two-step.html';
+  return 'profile.html';
 }

@@ -1,40 +1,39 @@
-import { api } from './api.js';
-import { $, clearError, setBusy, showError } from './forms.js';
+import { api, homeFor } from './api.js';
+import { showCodes } from './codes.js';
+import { t, tNodes } from './i18n.js';
+import { $, startPage } from './page.js';
+import { clearErrors, onSubmit, setBusy, showError, showFormError } from './forms.js';
 
-async function load() {
-  try {
-    const profile = await api.profile();
-    if (!profile.mustChangePassword) {
-      window.location.replace('profile.html');
-      return;
-    }
-    $('forced-username').textContent = profile.username;
-    $('forced-username-field').value = profile.username;
-    document.body.classList.remove('routing');
-    $('current-password').focus();
-  } catch {
-    window.location.replace('login.html');
-  }
+let username = '';
+
+function render() {
+  const name = $('forced-username');
+  name.textContent = username;
+  $('forced-intro').replaceChildren(...tNodes('forced.intro', { name }));
 }
 
-$('forced-change-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const form = event.currentTarget;
-  clearError();
+onSubmit($('forced-change-form'), async () => {
+  const form = $('forced-change-form');
+  clearErrors(form);
   if ($('new-password').value !== $('confirm-password').value) {
-    $('error').hidden = false;
-    $('error').textContent = 'The two new passwords do not match.';
-    $('confirm-password').focus();
+    showFormError(form, t('common.mismatch'), 'confirm-password');
     return;
   }
-  setBusy(form, true, 'Saving…');
+  setBusy(form, true, 'forced.busy');
   try {
-    await api.changePassword($('current-password').value, $('new-password').value);
-    window.location.replace('profile.html');
+    const result = await api.changePassword($('current-password').value, $('new-password').value);
+    form.reset();
+    const next = () => window.location.replace(homeFor(result.profile));
+    if (result.recoveryCodes) {
+      showCodes(result.recoveryCodes, [form, $('forced-intro'), $('logout-row'), $('forced-title')], next);
+    } else {
+      next();
+    }
   } catch (error) {
     setBusy(form, false);
     $('current-password').value = '';
-    showError(error);
+    const fields = { INVALID_CREDENTIALS: 'current-password', WEAK_PASSWORD: 'new-password', INVALID_PASSWORD: 'current-password' };
+    showError(form, error, (code) => fields[code]);
   }
 });
 
@@ -43,4 +42,15 @@ $('logout').addEventListener('click', async () => {
   window.location.replace('login.html');
 });
 
-load();
+startPage('change-password', 'signed-in').then((state) => {
+  if (!state) return;
+  if (!state.profile.mustChangePassword) {
+    window.location.replace('profile.html');
+    return;
+  }
+  username = state.profile.username;
+  $('forced-username-field').value = username;
+  render();
+  document.addEventListener('latchkey:language', render);
+  $('current-password').focus();
+});

@@ -1,80 +1,138 @@
-// Behaviour shared by the sign-up and sign-in forms: busy state, errors, the password
-// show/hide toggle and the caps-lock warning.
+// What every form shares: a visible busy state, errors in the GOV.UK pattern (a summary with
+// role="alert" that gets focus and links to the field; the field marked aria-invalid and
+// described by its own message), the password show/hide button and caps-lock warning
+// (both announced), and Enter that never submits while an input method is composing.
 
-import { homeFor, messageFor, waitMessage } from './api.js';
+import { $ } from './page.js';
+import { messageFor, t, waitMessage } from './i18n.js';
 
-export function $(id) {
-  return document.getElementById(id);
-}
-
-export function setBusy(form, busy, busyLabel) {
+export function setBusy(form, busy, busyKey) {
   const submit = form.querySelector('button[type="submit"]');
   form.setAttribute('aria-busy', busy ? 'true' : 'false');
   form.classList.toggle('busy', busy);
   submit.disabled = busy;
   if (busy) {
-    submit.dataset.label = submit.textContent;
-    submit.textContent = busyLabel;
-  } else if (submit.dataset.label) {
-    submit.textContent = submit.dataset.label;
+    submit.dataset.idle = submit.textContent;
+    submit.textContent = t(busyKey);
+  } else if (submit.dataset.idle) {
+    submit.textContent = submit.dataset.idle;
   }
 }
 
-let countdown = null;
-
-export function clearError() {
-  const box = $('error');
-  clearInterval(countdown);
-  box.textContent = '';
-  box.hidden = true;
+// Runs `work` with `button` disabled and showing `busyKey`'s words.
+export async function whileBusy(button, busyKey, work) {
+  const idle = button.textContent;
+  button.disabled = true;
+  button.textContent = t(busyKey);
+  try {
+    return await work();
+  } finally {
+    button.disabled = false;
+    button.textContent = idle;
+  }
 }
 
-// Shows an error by code; TOO_MANY_ATTEMPTS counts down the remaining wait.
-export function showError(error) {
-  const box = $('error');
-  clearInterval(countdown);
-  box.hidden = false;
-  box.textContent = messageFor(error);
+const countdowns = new WeakMap();
+
+// Removes every error shown in `form` (its summary and its fields' messages).
+export function clearErrors(form) {
+  const summary = form.querySelector('.error-summary');
+  if (summary) {
+    clearInterval(countdowns.get(summary));
+    summary.replaceChildren();
+    summary.hidden = true;
+  }
+  for (const field of form.querySelectorAll('[aria-invalid="true"]')) {
+    field.removeAttribute('aria-invalid');
+    const message = $(`${field.id}-error`);
+    if (message) {
+      message.textContent = '';
+      message.hidden = true;
+    }
+  }
+}
+
+// Shows `text` as `form`'s error: in the summary (focused, with a link to the field) and,
+// when `fieldId` is given, on the field itself.
+export function showFormError(form, text, fieldId) {
+  clearErrors(form);
+  const summary = form.querySelector('.error-summary');
+  const heading = document.createElement('p');
+  heading.className = 'error-title';
+  heading.textContent = t('common.errorSummary');
+  const body = document.createElement('p');
+  if (fieldId && $(fieldId)) {
+    const link = document.createElement('a');
+    link.href = `#${fieldId}`;
+    link.textContent = text;
+    link.addEventListener('click', (event) => {
+      event.preventDefault();
+      $(fieldId).focus();
+    });
+    body.append(link);
+    const field = $(fieldId);
+    field.setAttribute('aria-invalid', 'true');
+    const message = $(`${fieldId}-error`);
+    if (message) {
+      message.textContent = text;
+      message.hidden = false;
+    }
+  } else {
+    body.textContent = text;
+  }
+  summary.replaceChildren(heading, body);
+  summary.hidden = false;
+  summary.focus();
+  return body;
+}
+
+// Shows an API error in `form`; `fieldFor(code)` names the field it is about. A wait
+// counts down.
+export function showError(form, error, fieldFor = () => null) {
+  const body = showFormError(form, messageFor(error), fieldFor(error.code));
+  const summary = form.querySelector('.error-summary');
   if (error.code === 'TOO_MANY_ATTEMPTS') {
     let left = Math.max(1, Number(error.retryAfterSecs) || 1);
-    countdown = setInterval(() => {
-      left -= 1;
-      if (left <= 0) {
-        clearInterval(countdown);
-        box.textContent = 'You can try again now.';
-      } else {
-        box.textContent = waitMessage(left);
-      }
-    }, 1000);
+    const target = body.firstElementChild || body;
+    countdowns.set(
+      summary,
+      setInterval(() => {
+        left -= 1;
+        target.textContent = left <= 0 ? t('error.TOO_MANY_ATTEMPTS.over') : waitMessage(left);
+        if (left <= 0) clearInterval(countdowns.get(summary));
+      }, 1000),
+    );
   }
 }
 
-// Shows an error in a given alert element (for the smaller forms on the profile).
-export function showErrorIn(box, error) {
-  box.hidden = false;
+// Shows an error outside any form (in the page's #error box).
+export function showPageError(error) {
+  const box = $('error');
   box.textContent = messageFor(error);
+  box.hidden = false;
 }
 
-export function hide(box) {
-  box.textContent = '';
-  box.hidden = true;
-}
-
-export function setupPasswordField() {
-  const input = $('password');
-  const toggle = $('toggle-password');
-  const caps = $('caps-warning');
+// The show/hide button of a password field, and its caps-lock warning.
+export function setupPasswordField(inputId, toggleId, capsId) {
+  const input = $(inputId);
+  const toggle = $(toggleId);
+  const caps = $(capsId);
+  const status = $(`${toggleId}-status`);
+  const label = () => {
+    const shown = input.type === 'text';
+    toggle.textContent = t(shown ? 'common.hide' : 'common.show');
+    toggle.setAttribute('aria-label', t(shown ? 'common.hidePassword' : 'common.showPassword'));
+    toggle.setAttribute('aria-pressed', shown ? 'true' : 'false');
+  };
   toggle.addEventListener('click', () => {
-    const show = input.type === 'password';
-    input.type = show ? 'text' : 'password';
-    toggle.textContent = show ? 'Hide' : 'Show';
-    toggle.setAttribute('aria-pressed', show ? 'true' : 'false');
+    input.type = input.type === 'password' ? 'text' : 'password';
+    label();
+    if (status) status.textContent = t(input.type === 'text' ? 'common.passwordShown' : 'common.passwordHidden');
     input.focus();
   });
+  document.addEventListener('latchkey:language', label);
   const checkCaps = (event) => {
-    if (typeof event.getModifierState === 'function') {
-      caps.hidden = !event.getModifierState('CapsLock');
-    }
+    if (typeof event.getModifierState === 'function') caps.hidden = !event.getModifierState('CapsLock');
   };
   input.addEventListener('keydown', checkCaps);
   input.addEventListener('keyup', checkCaps);
@@ -83,49 +141,24 @@ export function setupPasswordField() {
   });
 }
 
-// Routes a signed-in person away from the sign-up and sign-in screens. Reveals the page
-// only once it knows it is staying, so nothing flickers.
-export async function leaveIfSignedIn(api) {
-  try {
-    const state = await api.session();
-    if (state.signedIn) {
-      window.location.replace(homeFor(state.profile));
-      return true;
+// Submits `form` through `handler`, but never while an input method (Hangul, kana, …) is
+// composing: Enter then confirms the composition, as the person expects.
+export function onSubmit(form, handler) {
+  let composing = false;
+  form.addEventListener('compositionstart', () => {
+    composing = true;
+  });
+  form.addEventListener('compositionend', () => {
+    composing = false;
+  });
+  form.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.isComposing || event.keyCode === 229 || composing)) {
+      event.preventDefault();
     }
-    if (state.notice) {
-      const notice = $('notice');
-      notice.textContent = state.notice;
-      notice.hidden = false;
-    }
-  } catch (error) {
-    showError(error);
-  }
-  document.body.classList.remove('routing');
-  return false;
-}
-
-// Wires a credentials form: submit runs `action`, errors keep the username and clear the
-// password, and success goes to the profile.
-export function wireCredentialsForm(form, busyLabel, action) {
-  form.addEventListener('submit', async (event) => {
+  });
+  form.addEventListener('submit', (event) => {
     event.preventDefault();
-    if (form.classList.contains('busy')) return;
-    clearError();
-    const username = $('username').value;
-    const password = $('password').value;
-    const remember = $('remember').checked;
-    setBusy(form, true, busyLabel);
-    try {
-      const result = await action(username, password, remember);
-      $('password').value = '';
-      const notice = result && result.notice ? `?notice=keyring` : '';
-      window.location.replace(`${homeFor(result && result.profile)}${notice}`);
-    } catch (error) {
-      setBusy(form, false);
-      $('password').value = '';
-      showError(error);
-      const field = error.code === 'INVALID_USERNAME' || error.code === 'USERNAME_TAKEN' ? 'username' : 'password';
-      $(field).focus();
-    }
+    if (composing || form.classList.contains('busy')) return;
+    handler(event);
   });
 }

@@ -1,7 +1,10 @@
 import { api, homeFor } from './api.js';
 
-// Start-up routing: profile when signed in, sign-in otherwise.
+// Start-up routing: the lock screen, the profile, or the sign-in screen.
 api
   .session()
-  .then((state) => window.location.replace(state.signedIn ? homeFor(state.profile) : 'login.html'))
+  .then((state) => {
+    if (state.locked) window.location.replace('lock.html');
+    else window.location.replace(state.signedIn ? homeFor(state.profile) : 'login.html');
+  })
   .catch(() => window.location.replace('login.html'));

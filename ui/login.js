@@ -1,49 +1,123 @@
-import { announceReady, api } from './api.js';
-import { $, leaveIfSignedIn, setupPasswordField, wireCredentialsForm } from './forms.js';
+import { api, homeFor } from './api.js';
+import { t } from './i18n.js';
+import { $, startPage } from './page.js';
+import { clearErrors, onSubmit, setBusy, setupPasswordField, showError } from './forms.js';
 
-// Recent accounts: each name fills the username and moves on to the password.
-async function showRecent() {
+const FIELDS = { INVALID_USERNAME: 'username', INVALID_PASSWORD: 'password' };
+
+function leave(result) {
+  const notice = result.notice ? `?notice=${encodeURIComponent(result.notice.code)}` : '';
+  window.location.replace(`${homeFor(result.profile)}${notice}`);
+}
+
+// Recent names on this OS account, and everyone signed in here (marked "signed in,
+// locked"): a click fills the username and moves on to the password.
+async function showRecent(people) {
   let names = [];
   try {
     names = await api.recentAccounts();
   } catch {
-    return;
+    names = [];
   }
-  const list = $('recent-list');
-  list.replaceChildren();
-  for (const name of names) {
-    const item = document.createElement('li');
-    const pick = document.createElement('button');
-    pick.type = 'button';
-    pick.className = 'recent-name';
-    pick.textContent = name;
-    pick.addEventListener('click', () => {
-      $('username').value = name;
-      $('password').focus();
-    });
-    const forget = document.createElement('button');
-    forget.type = 'button';
-    forget.className = 'secondary forget';
-    forget.textContent = 'Forget';
-    forget.setAttribute('aria-label', `Forget ${name}`);
-    forget.addEventListener('click', async () => {
-      try {
-        await api.forgetRecentAccount(name);
-      } finally {
-        showRecent();
+  const here = new Map(people.map((p) => [p.username.toLowerCase(), p]));
+  const all = [...people.map((p) => p.username), ...names.filter((n) => !here.has(n.toLowerCase()))];
+  $('recent-list').replaceChildren(
+    ...all.map((name) => {
+      const item = document.createElement('li');
+      const pick = document.createElement('button');
+      pick.type = 'button';
+      pick.className = 'recent-name';
+      pick.textContent = name;
+      const person = here.get(name.toLowerCase());
+      if (person) {
+        const tag = document.createElement('span');
+        tag.className = 'tag';
+        tag.textContent = t('signin.signedInLocked');
+        pick.append(' ', tag);
+        item.dataset.signedIn = 'true';
       }
-    });
-    item.append(pick, forget);
-    list.append(item);
-  }
-  $('recent').hidden = names.length === 0;
+      pick.addEventListener('click', () => {
+        $('username').value = name;
+        $('password').focus();
+      });
+      item.append(pick);
+      if (!person) {
+        const forget = document.createElement('button');
+        forget.type = 'button';
+        forget.className = 'secondary forget';
+        forget.textContent = t('signin.forget');
+        forget.setAttribute('aria-label', t('signin.forgetName', { name }));
+        forget.addEventListener('click', async () => {
+          await api.forgetRecentAccount(name).catch(() => {});
+          showRecent(people);
+        });
+        item.append(forget);
+      }
+      return item;
+    }),
+  );
+  $('recent').hidden = all.length === 0;
 }
 
-setupPasswordField();
-wireCredentialsForm($('login-form'), 'Signing in…', api.login);
-leaveIfSignedIn(api).then(async (left) => {
-  if (left) return;
-  await showRecent();
+function askForCode() {
+  $('login-form').hidden = true;
+  $('recent').dataset.wasHidden = String($('recent').hidden);
+  $('recent').hidden = true;
+  $('code-form').hidden = false;
+  $('code').value = '';
+  $('code-title').focus();
+}
+
+function startAgain() {
+  $('code-form').hidden = true;
+  $('login-form').hidden = false;
+  $('recent').hidden = $('recent').dataset.wasHidden !== 'false';
+  $('password').value = '';
+  $('password').focus();
+}
+
+setupPasswordField('password', 'toggle-password', 'caps-warning');
+
+onSubmit($('login-form'), async () => {
+  const form = $('login-form');
+  clearErrors(form);
+  setBusy(form, true, 'signin.busy');
+  try {
+    const result = await api.login($('username').value, $('password').value, $('remember').checked);
+    $('password').value = '';
+    setBusy(form, false);
+    if (result.secondFactor) askForCode();
+    else leave(result);
+  } catch (error) {
+    setBusy(form, false);
+    $('password').value = '';
+    showError(form, error, (code) => FIELDS[code]);
+  }
+});
+
+onSubmit($('code-form'), async () => {
+  const form = $('code-form');
+  clearErrors(form);
+  setBusy(form, true, 'signin.codeBusy');
+  try {
+    leave(await api.secondFactor($('code').value));
+  } catch (error) {
+    setBusy(form, false);
+    $('code').value = '';
+    if (error.code === 'SECOND_FACTOR_EXPIRED' || error.code === 'NOT_AUTHENTICATED') {
+      startAgain();
+      showError($('login-form'), error);
+      return;
+    }
+    showError(form, error, (code) => (code === 'INVALID_CREDENTIALS' ? 'code' : null));
+  }
+});
+
+$('code-cancel').addEventListener('click', startAgain);
+
+startPage('login', 'signed-out').then(async (state) => {
+  if (!state) return;
+  await showRecent(state.people || []);
+  document.addEventListener('latchkey:language', () => showRecent(state.people || []));
   $('username').focus();
-  announceReady('login');
 });

@@ -1,48 +1,52 @@
-import { announceReady, api, formatTime, messageFor, NOTICES } from './api.js';
-import { $, hide, showErrorIn } from './forms.js';
+import { api } from './api.js';
+import { showCodes } from './codes.js';
+import { formatTime, messageFor, t, tNodes } from './i18n.js';
+import { $, startPage } from './page.js';
+import { clearErrors, onSubmit, setBusy, showError, showFormError, showPageError, whileBusy } from './forms.js';
 
-function showProfile(profile) {
-  if (profile.mustChangePassword) {
-    window.location.replace('change-password.html');
-    return;
-  }
-  $('profile-username').textContent = profile.username;
+let profile = null;
+
+function render() {
+  const name = $('profile-username');
+  name.textContent = profile.username;
+  $('profile-heading').replaceChildren(...tNodes('profile.heading', { name }));
   $('change-username').value = profile.username;
   $('profile-user-id').textContent = profile.userId;
-  $('profile-role').textContent = profile.role === 'admin' ? 'Administrator' : 'Member';
+  $('profile-role').textContent = t(profile.role === 'admin' ? 'profile.admin' : 'profile.member');
   $('profile-created').textContent = formatTime(profile.createdAt);
   $('admin-link-row').hidden = profile.role !== 'admin';
   $('last-signin').textContent =
     typeof profile.previousLoginAt === 'number'
-      ? `Last signed in ${formatTime(profile.previousLoginAt)}.`
-      : 'Welcome! This is your first sign-in.';
+      ? t('profile.lastSignIn', { time: formatTime(profile.previousLoginAt) })
+      : t('profile.firstSignIn');
   const failed = profile.failedAttemptsSinceLastVisit;
   $('failed-attempts').hidden = !failed;
-  $('failed-attempts').textContent = failed
-    ? `${failed} failed sign-in attempt${failed === 1 ? '' : 's'} since your last visit.`
-    : '';
-  const code = new URLSearchParams(window.location.search).get('notice');
-  if (code && NOTICES[code]) {
-    $('notice').textContent = NOTICES[code];
-    $('notice').hidden = false;
-  }
-  document.body.classList.remove('routing');
-  $('logout').focus();
-  announceReady('profile');
+  $('failed-attempts').textContent = failed ? t('profile.failed', { count: failed }) : '';
+  const left = profile.recoveryCodesLeft;
+  $('recovery-left').textContent = [
+    t('recovery.left', { count: left }),
+    left === 0 ? t('recovery.none') : left <= 2 ? t('recovery.low') : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  $('recovery-left').className = left <= 2 ? 'warning' : '';
+  $('twostep-state').textContent = t(profile.twoStep ? 'twostep.on' : 'twostep.off');
+  $('twostep-on-row').hidden = profile.twoStep;
+  $('twostep-off-form').hidden = !profile.twoStep;
+  showSessions();
 }
 
 async function showSessions() {
-  const list = $('sessions-list');
   try {
     const sessions = await api.listSessions();
-    list.replaceChildren(
+    $('sessions-list').replaceChildren(
       ...sessions.map((s) => {
         const item = document.createElement('li');
         const when = document.createElement('span');
-        when.textContent = `Signed in ${formatTime(s.createdAt)}, last used ${formatTime(s.lastUsedAt)}`;
+        when.textContent = t('sessions.item', { created: formatTime(s.createdAt), used: formatTime(s.lastUsedAt) });
         const tags = document.createElement('span');
         tags.className = 'tags';
-        tags.textContent = [s.current ? 'This device' : '', s.kept ? 'Kept signed in' : 'Ends when closed']
+        tags.textContent = [s.current ? t('sessions.thisDevice') : '', t(s.kept ? 'sessions.kept' : 'sessions.endsWhenClosed')]
           .filter(Boolean)
           .join(' · ');
         item.append(when, tags);
@@ -51,97 +55,119 @@ async function showSessions() {
       }),
     );
     $('sign-out-others').disabled = sessions.length < 2;
-    hide($('sessions-error'));
+    $('sessions-error').hidden = true;
   } catch (error) {
-    showErrorIn($('sessions-error'), error);
+    showPageErrorIn($('sessions-error'), error);
   }
 }
 
-async function load() {
-  try {
-    showProfile(await api.profile());
-    await showSessions();
-  } catch (error) {
-    if (error.code === 'NOT_AUTHENTICATED') {
-      window.location.replace('login.html');
-      return;
-    }
-    if (error.code === 'PASSWORD_CHANGE_REQUIRED') {
-      window.location.replace('change-password.html');
-      return;
-    }
-    document.body.classList.remove('routing');
-    $('error').textContent = messageFor(error);
-    $('error').hidden = false;
-  }
-}
-
-async function busy(button, label, work) {
-  const original = button.textContent;
-  button.disabled = true;
-  button.textContent = label;
-  try {
-    return await work();
-  } finally {
-    button.disabled = false;
-    button.textContent = original;
-  }
+function showPageErrorIn(box, error) {
+  box.hidden = false;
+  box.textContent = messageFor(error);
 }
 
 $('logout').addEventListener('click', async () => {
   try {
-    await busy($('logout'), 'Signing out…', () => api.logout());
-    window.location.replace('login.html');
+    await whileBusy($('logout'), 'common.signingOut', () => api.logout());
   } catch (error) {
-    $('error').textContent = messageFor(error);
-    $('error').hidden = false;
+    showPageError(error);
   }
+  window.location.replace('login.html');
 });
 
-$('change-password-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const form = event.currentTarget;
-  hide($('change-password-error'));
-  hide($('change-password-done'));
+onSubmit($('change-password-form'), async () => {
+  const form = $('change-password-form');
+  clearErrors(form);
+  $('change-password-done').hidden = true;
   if ($('new-password').value !== $('confirm-password').value) {
-    $('change-password-error').textContent = 'The two new passwords do not match.';
-    $('change-password-error').hidden = false;
-    $('confirm-password').focus();
+    showFormError(form, t('common.mismatch'), 'confirm-password');
     return;
   }
-  const submit = form.querySelector('button[type="submit"]');
+  setBusy(form, true, 'change.busy');
   try {
-    await busy(submit, 'Changing…', () => api.changePassword($('current-password').value, $('new-password').value));
+    const result = await api.changePassword($('current-password').value, $('new-password').value);
     form.reset();
-    $('change-password-done').textContent = 'Password changed. You were signed out everywhere else.';
+    setBusy(form, false);
+    profile = result.profile;
     $('change-password-done').hidden = false;
-    showSessions();
+    render();
   } catch (error) {
+    setBusy(form, false);
     $('current-password').value = '';
-    showErrorIn($('change-password-error'), error);
+    const fields = { INVALID_CREDENTIALS: 'current-password', WEAK_PASSWORD: 'new-password', INVALID_PASSWORD: 'current-password' };
+    showError(form, error, (code) => fields[code]);
   }
 });
 
 $('sign-out-others').addEventListener('click', async () => {
   try {
-    await busy($('sign-out-others'), 'Signing out…', () => api.signOutOthers());
+    await whileBusy($('sign-out-others'), 'common.signingOut', () => api.signOutOthers());
   } catch (error) {
-    showErrorIn($('sessions-error'), error);
+    showPageErrorIn($('sessions-error'), error);
   }
   showSessions();
 });
 
-$('delete-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  hide($('delete-error'));
-  const submit = event.currentTarget.querySelector('button[type="submit"]');
+onSubmit($('recovery-form'), async () => {
+  const form = $('recovery-form');
+  clearErrors(form);
+  setBusy(form, true, 'recovery.busy');
   try {
-    await busy(submit, 'Deleting…', () => api.deleteAccount($('delete-password').value, $('delete-confirm').checked));
-    window.location.replace('signup.html');
+    const codes = await api.newRecoveryCodes($('recovery-password').value);
+    form.reset();
+    setBusy(form, false);
+    showCodes(codes, [form], async () => {
+      form.hidden = false;
+      profile = await api.profile();
+      render();
+      $('recovery-title').focus();
+    });
   } catch (error) {
-    $('delete-password').value = '';
-    showErrorIn($('delete-error'), error);
+    setBusy(form, false);
+    $('recovery-password').value = '';
+    showError(form, error, (code) => (code === 'INVALID_CREDENTIALS' ? 'recovery-password' : null));
   }
 });
 
-load();
+onSubmit($('twostep-off-form'), async () => {
+  const form = $('twostep-off-form');
+  clearErrors(form);
+  setBusy(form, true, 'twostep.turnOffBusy');
+  try {
+    profile = await api.twoStepDisable($('twostep-off-password').value, $('twostep-off-code').value);
+    form.reset();
+    setBusy(form, false);
+    render();
+  } catch (error) {
+    setBusy(form, false);
+    $('twostep-off-password').value = '';
+    $('twostep-off-code').value = '';
+    showError(form, error);
+  }
+});
+
+onSubmit($('delete-form'), async () => {
+  const form = $('delete-form');
+  clearErrors(form);
+  if (!$('delete-confirm').checked) {
+    showFormError(form, t('error.CONFIRMATION_REQUIRED'), 'delete-confirm');
+    return;
+  }
+  setBusy(form, true, 'delete.busy');
+  try {
+    await api.deleteAccount($('delete-password').value, true);
+    window.location.replace('signup.html');
+  } catch (error) {
+    setBusy(form, false);
+    $('delete-password').value = '';
+    showError(form, error, (code) => (code === 'INVALID_CREDENTIALS' ? 'delete-password' : null));
+  }
+});
+
+startPage('profile', 'signed-in').then((state) => {
+  if (!state) return;
+  profile = state.profile;
+  render();
+  document.addEventListener('latchkey:language', render);
+  $('logout').focus();
+});

@@ -1,32 +1,53 @@
-import { api } from './api.js';
-import { $, leaveIfSignedIn, setupPasswordField, wireCredentialsForm } from './forms.js';
+import { api, homeFor } from './api.js';
+import { showCodes } from './codes.js';
+import { t } from './i18n.js';
+import { $, startPage } from './page.js';
+import { clearErrors, onSubmit, setBusy, setupPasswordField, showError } from './forms.js';
+
+const FIELDS = { INVALID_USERNAME: 'username', USERNAME_TAKEN: 'username', INVALID_PASSWORD: 'password', WEAK_PASSWORD: 'password' };
 
 // A rough, live hint only; the real rules are enforced in Rust.
 function strength(password, username) {
   const length = [...password].length;
   if (length === 0) return ['', ''];
-  if (length < 8) return ['Too short: use at least 8 characters.', 'weak'];
-  if (username && password.toLowerCase().includes(username.toLowerCase())) {
-    return ['Contains your username.', 'weak'];
-  }
+  if (length < 8) return ['strength.tooShort', 'weak'];
+  if (username && password.toLowerCase().includes(username.toLowerCase())) return ['strength.containsName', 'weak'];
   const kinds = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(password)).length;
   const score = length + kinds * 3;
-  if (score >= 22 || length >= 16) return ['Strong.', 'strong'];
-  if (score >= 15) return ['Fair: a longer password is stronger.', 'fair'];
-  return ['Weak: add more characters or words.', 'weak'];
+  if (score >= 22 || length >= 16) return ['strength.strong', 'strong'];
+  if (score >= 15) return ['strength.fair', 'fair'];
+  return ['strength.weak', 'weak'];
 }
 
 function updateHint() {
-  const [text, level] = strength($('password').value, $('username').value);
-  const hint = $('strength');
-  hint.textContent = text;
-  hint.dataset.level = level;
+  const [key, level] = strength($('password').value, $('username').value);
+  $('strength').textContent = key ? t(key) : '';
+  $('strength').dataset.level = level;
 }
 
-setupPasswordField();
+setupPasswordField('password', 'toggle-password', 'caps-warning');
 $('password').addEventListener('input', updateHint);
 $('username').addEventListener('input', updateHint);
-wireCredentialsForm($('signup-form'), 'Creating account…', api.signup);
-leaveIfSignedIn(api).then((left) => {
-  if (!left) $('username').focus();
+
+onSubmit($('signup-form'), async () => {
+  const form = $('signup-form');
+  clearErrors(form);
+  setBusy(form, true, 'signup.busy');
+  try {
+    const result = await api.signup($('username').value, $('password').value, $('remember').checked);
+    $('password').value = '';
+    const notice = result.notice ? `?notice=${encodeURIComponent(result.notice.code)}` : '';
+    const next = () => window.location.replace(`${homeFor(result.profile)}${notice}`);
+    if (result.recoveryCodes) showCodes(result.recoveryCodes, [form, $('signin-link'), $('signup-title')], next);
+    else next();
+  } catch (error) {
+    setBusy(form, false);
+    $('password').value = '';
+    updateHint();
+    showError(form, error, (code) => FIELDS[code]);
+  }
+});
+
+startPage('signup', 'signed-out').then((state) => {
+  if (state) $('username').focus();
 });

@@ -192,6 +192,20 @@ impl PrivateBus {
         (out.status.success() && !text.is_empty()).then_some(text)
     }
 
+    /// Every secret stored for `service` (whatever the account), via `secret-tool search`.
+    pub fn lookup_all(&self, service: &str) -> Vec<String> {
+        let out = Command::new("secret-tool")
+            .args(["search", "--all", "service", service])
+            .envs(self.env())
+            .output()
+            .expect("secret-tool (Debian package libsecret-tools) must be installed");
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| l.strip_prefix("secret = "))
+            .map(str::to_owned)
+            .collect()
+    }
+
     /// Stores a value behind the app's back.
     pub fn store(&self, service: &str, account: &str, value: &str) {
         let mut child = Command::new("secret-tool")

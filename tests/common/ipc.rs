@@ -17,16 +17,46 @@ pub struct TestApp {
     pub window: WebviewWindow<MockRuntime>,
 }
 
+/// A clock the test moves by hand.
+#[derive(Clone)]
+pub struct ManualClock(Arc<std::sync::atomic::AtomicI64>);
+
+impl ManualClock {
+    pub fn at(ms: i64) -> Self {
+        Self(Arc::new(std::sync::atomic::AtomicI64::new(ms)))
+    }
+    pub fn now(&self) -> i64 {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+    pub fn advance(&self, ms: i64) {
+        self.0.fetch_add(ms, std::sync::atomic::Ordering::SeqCst);
+    }
+    pub fn as_clock(&self) -> tauri_plugin_latchkey::Clock {
+        let me = self.clone();
+        Arc::new(move || me.now())
+    }
+}
+
 impl TestApp {
     pub fn start(dir: &Path, vault: Arc<dyn TokenVault>) -> Self {
         Self::start_with(dir, vault, Config::default())
     }
 
     pub fn start_with(dir: &Path, vault: Arc<dyn TokenVault>, config: Config) -> Self {
+        Self::start_full(dir, vault, config, None)
+    }
+
+    pub fn start_full(
+        dir: &Path,
+        vault: Arc<dyn TokenVault>,
+        config: Config,
+        clock: Option<&ManualClock>,
+    ) -> Self {
         let settings = Settings {
             data_dir: Some(dir.to_path_buf()),
             config,
             vault: Some(vault),
+            clock: clock.map(ManualClock::as_clock),
             startup_probe: false,
         };
         let app = latchkey::run_app(mock_builder(), settings).expect("build app");
@@ -47,7 +77,7 @@ impl TestApp {
 
     /// Simulates a normal quit (the exit handler's work).
     pub fn quit(self) {
-        self.app.state::<AuthService>().end_unkept_session();
+        self.app.state::<AuthService>().end_unkept_sessions();
     }
 }
 

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 #[test]
 fn the_real_binary_opens_its_window() {
-    let _turn = crate::e2e::ONE_AT_A_TIME.blocking_lock();
+    let _turn = crate::driver::ONE_AT_A_TIME.blocking_lock();
     let display = PrivateDisplay::start();
     let bus = PrivateBus::with_secret_service();
     let data = temp_dir();

@@ -5,5 +5,10 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod a11y;
+mod driver;
 mod e2e;
+mod keyboard;
 mod launch;
+mod lock;
+mod recovery;

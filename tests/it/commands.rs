@@ -15,7 +15,12 @@ fn signup_profile_logout_then_profile_is_not_authenticated() {
 
     assert_eq!(
         app.call("session", json!({})).unwrap(),
-        json!({"signedIn": false, "profile": null, "notice": null})
+        json!({
+            "signedIn": false, "profile": null, "locked": null, "people": [],
+            "lockAfterSecs": 300, "language": "en",
+            "languages": [{"tag": "en", "name": "English"}, {"tag": "ko", "name": "한국어"}],
+            "notice": null
+        })
     );
     let signed = app.call("signup", creds("Alice", GOOD_PW, true)).unwrap();
     assert_eq!(signed["profile"]["username"], "Alice");
@@ -39,7 +44,8 @@ fn signup_profile_logout_then_profile_is_not_authenticated() {
         json!({
             "userId": user_id, "username": "Alice", "createdAt": profile["createdAt"],
             "lastLoginAt": profile["lastLoginAt"], "previousLoginAt": null,
-            "failedAttemptsSinceLastVisit": 0, "role": "admin", "mustChangePassword": false
+            "failedAttemptsSinceLastVisit": 0, "role": "admin", "mustChangePassword": false,
+            "recoveryCodesLeft": 10, "twoStep": false, "twoStepSetupRequired": false
         })
     );
     let session = app.call("session", json!({})).unwrap();
@@ -253,12 +259,9 @@ fn a_keyring_failure_keeps_the_person_signed_in_for_the_run_with_a_notice() {
     vault.set_failing(true);
     let app = TestApp::start(dir.path(), vault.clone());
     let first = app.call("session", json!({})).unwrap();
-    assert!(first["notice"].as_str().unwrap().contains("keyring"));
+    assert_eq!(first["notice"], json!({"code": "KEYRING_UNAVAILABLE"}));
     let signed = app.call("signup", creds("Offline", GOOD_PW, true)).unwrap();
-    assert!(signed["notice"]
-        .as_str()
-        .unwrap()
-        .contains("sign in again next time"));
+    assert_eq!(signed["notice"], json!({"code": "KEYRING_UNAVAILABLE"}));
     assert_eq!(
         app.call("profile", json!({})).unwrap()["username"],
         "Offline"

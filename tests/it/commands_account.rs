@@ -59,7 +59,7 @@ fn change_password_ends_another_session_of_the_same_user() {
             json!({"currentPassword": GOOD_PW, "newPassword": "brand-New-pw-42"}),
         )
         .unwrap();
-    assert_eq!(changed["username"], "Changer");
+    assert_eq!(changed["profile"]["username"], "Changer");
     assert!(
         other
             .validate_session(&elsewhere.token, latchkey_engine::now_ms())
@@ -245,7 +245,12 @@ fn an_administrator_resets_a_password_and_the_member_must_change_it() {
             json!({"currentPassword": temporary, "newPassword": "Own-choice-pw-9"}),
         )
         .unwrap();
-    assert_eq!(changed["mustChangePassword"], false);
+    assert_eq!(changed["profile"]["mustChangePassword"], false);
+    assert_eq!(
+        changed["recoveryCodes"].as_array().map(Vec::len),
+        Some(10),
+        "new recovery codes with the new password"
+    );
     assert!(app.call("list_sessions", json!({})).is_ok());
     assert_eq!(
         count(

@@ -7,7 +7,7 @@ use latchkey::APP_IDENTIFIER;
 use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tauri_plugin_latchkey::vault::KeyringVault;
+use tauri_plugin_latchkey::vault::{slot_of, KeyringVault};
 
 /// One test function: the bus address is process-wide state.
 #[test]
@@ -24,15 +24,10 @@ fn locked_keyring_and_item_deleted_while_running() {
         started.elapsed() < Duration::from_secs(15),
         "a locked keyring must not hang sign-up"
     );
-    assert!(
-        signed["notice"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("sign in again next time"),
-        "{signed}"
-    );
+    assert_eq!(signed["notice"]["code"], "KEYRING_UNAVAILABLE", "{signed}");
+    let slot = slot_of(signed["profile"]["userId"].as_str().unwrap());
     assert_eq!(app.call("profile", json!({})).unwrap()["username"], "Alice");
-    assert_eq!(locked.lookup(APP_IDENTIFIER, "session"), None);
+    assert_eq!(locked.lookup(APP_IDENTIFIER, &slot), None);
     app.call("logout", json!({})).unwrap();
     drop(app);
     assert_no_token_file(dir.path());
@@ -44,14 +39,14 @@ fn locked_keyring_and_item_deleted_while_running() {
     std::env::set_var("DBUS_SESSION_BUS_ADDRESS", &bus.address);
     let app = TestApp::start(dir.path(), Arc::new(KeyringVault::new(APP_IDENTIFIER)));
     app.call("login", creds("alice", GOOD_PW, true)).unwrap();
-    assert!(bus.lookup(APP_IDENTIFIER, "session").is_some());
-    bus.clear(APP_IDENTIFIER, "session");
+    assert!(bus.lookup(APP_IDENTIFIER, &slot).is_some());
+    bus.clear(APP_IDENTIFIER, &slot);
     assert_eq!(app.call("profile", json!({})).unwrap()["username"], "Alice");
     app.quit();
     let next = TestApp::start(dir.path(), Arc::new(KeyringVault::new(APP_IDENTIFIER)));
     assert_eq!(next.call("session", json!({})).unwrap()["signedIn"], false);
     next.call("login", creds("alice", GOOD_PW, true)).unwrap();
-    bus.clear(APP_IDENTIFIER, "session");
+    bus.clear(APP_IDENTIFIER, &slot);
     assert_eq!(
         next.call("logout", json!({})).unwrap(),
         json!(null),
@@ -76,7 +71,10 @@ fn without_a_keyring_a_kept_sign_in_is_not_kept() {
         let vault = || Arc::new(KeyringVault::new(APP_IDENTIFIER));
         let app = TestApp::start(dir.path(), vault());
         let signed = app.call("signup", creds("Alice", GOOD_PW, true)).unwrap();
-        assert!(signed["notice"].is_string(), "{what}: {signed}");
+        assert_eq!(
+            signed["notice"]["code"], "KEYRING_UNAVAILABLE",
+            "{what}: {signed}"
+        );
         assert_eq!(count(dir.path(), all), 1, "{what}");
         assert_eq!(count(dir.path(), kept), 0, "{what}: stored as kept");
         let listed = app.call("list_sessions", json!({})).unwrap();

@@ -8,7 +8,7 @@ use latchkey_engine::session_id;
 use latchkey_engine::SessionToken;
 use serde_json::json;
 use std::sync::Arc;
-use tauri_plugin_latchkey::vault::{KeyringVault, TokenVault};
+use tauri_plugin_latchkey::vault::{slot_of, KeyringVault, TokenVault, LEGACY_SLOT};
 
 fn real_vault() -> Arc<KeyringVault> {
     Arc::new(KeyringVault::new(APP_IDENTIFIER))
@@ -30,8 +30,10 @@ fn token_round_trip_through_gnome_keyring_and_faults() {
         json!(null),
         "the real keyring accepted the token"
     );
+    let slot = slot_of(signed["profile"]["userId"].as_str().unwrap());
+    assert_eq!(slot.len(), "session:".len() + 16, "{slot}");
     let stored = bus
-        .lookup(APP_IDENTIFIER, "session")
+        .lookup(APP_IDENTIFIER, &slot)
         .expect("item in the Secret Service");
     assert_eq!(stored.len(), 43);
     let id = session_id(&SessionToken::new(stored.clone()));
@@ -54,24 +56,25 @@ fn token_round_trip_through_gnome_keyring_and_faults() {
 
     // Sign out: the item is gone.
     again.call("logout", json!({})).unwrap();
-    assert_eq!(bus.lookup(APP_IDENTIFIER, "session"), None);
+    assert_eq!(bus.lookup(APP_IDENTIFIER, &slot), None);
     drop(again);
 
-    // Replaced with garbage behind the app's back: signed out, and the garbage removed.
-    bus.store(APP_IDENTIFIER, "session", "not-a-token\u{7f}");
+    // Garbage behind the app's back (in the one slot versions before 0.2 used, which is read
+    // once at start-up): signed out, and the garbage removed.
+    bus.store(APP_IDENTIFIER, LEGACY_SLOT, "not-a-token\u{7f}");
     let after_garbage = TestApp::start(dir.path(), real_vault());
     assert_eq!(
         after_garbage.call("session", json!({})).unwrap()["signedIn"],
         false
     );
-    assert_eq!(bus.lookup(APP_IDENTIFIER, "session"), None);
+    assert_eq!(bus.lookup(APP_IDENTIFIER, LEGACY_SLOT), None);
     drop(after_garbage);
 
     // Not keeping the session: its token never reaches the keyring, and the session ends at
     // exit.
     let brief = TestApp::start(dir.path(), real_vault());
     brief.call("login", creds("alice", GOOD_PW, false)).unwrap();
-    assert_eq!(bus.lookup(APP_IDENTIFIER, "session"), None);
+    assert_eq!(bus.lookup(APP_IDENTIFIER, &slot), None);
     brief.quit();
     assert_eq!(
         count(
@@ -80,21 +83,18 @@ fn token_round_trip_through_gnome_keyring_and_faults() {
         ),
         0
     );
-    assert_eq!(bus.lookup(APP_IDENTIFIER, "session"), None);
+    assert_eq!(bus.lookup(APP_IDENTIFIER, &slot), None);
 
     // D-Bus without a Secret Service: signed in for this run, with the notice; no file.
     let bare = PrivateBus::bare();
     std::env::set_var("DBUS_SESSION_BUS_ADDRESS", &bare.address);
     let vault = real_vault();
-    assert!(vault.load().is_err());
+    assert!(vault.load(LEGACY_SLOT).is_err());
     let offline = TestApp::start(dir.path(), vault);
     let signed = offline
         .call("login", creds("alice", GOOD_PW, true))
         .unwrap();
-    assert!(signed["notice"]
-        .as_str()
-        .unwrap()
-        .contains("sign in again next time"));
+    assert_eq!(signed["notice"]["code"], "KEYRING_UNAVAILABLE");
     assert_eq!(
         offline.call("profile", json!({})).unwrap()["username"],
         "Alice"
@@ -108,6 +108,6 @@ fn token_round_trip_through_gnome_keyring_and_faults() {
     );
     let nobus = TestApp::start(dir.path(), real_vault());
     let signed = nobus.call("login", creds("alice", GOOD_PW, true)).unwrap();
-    assert!(signed["notice"].is_string());
+    assert_eq!(signed["notice"]["code"], "KEYRING_UNAVAILABLE");
     assert_no_token_file(dir.path());
 }

@@ -41,7 +41,7 @@ fn the_most_verbose_log_holds_no_secret() {
         "Next-Canary-552".into(),
     ];
     let token_of = |bus: &PrivateBus, secrets: &mut Vec<String>| {
-        if let Some(token) = bus.lookup(APP_IDENTIFIER, "session") {
+        if let Some(token) = bus.lookup_all(APP_IDENTIFIER).into_iter().next() {
             secrets.push(session_id(&SessionToken::new(token.clone())));
             secrets.push(token);
         }

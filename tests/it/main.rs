@@ -6,8 +6,11 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod catalogs;
 mod commands;
 mod commands_account;
+mod commands_lock;
+mod commands_recovery;
 mod faults_files;
 mod faults_keyring;
 mod hardening;

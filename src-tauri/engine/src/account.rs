@@ -4,9 +4,9 @@
 use crate::account_removal;
 use crate::accounts::Accounts;
 use crate::credentials;
-use crate::error::AuthError;
+use crate::error::{AuthError, Problem};
 use crate::policy::rules;
-use crate::secret::Password;
+use crate::secret::{Password, RecoveryCodes};
 use crate::store::audit::{self, EventKind};
 use crate::store::{keys, sessions, users};
 use zeroize::Zeroizing;
@@ -14,7 +14,8 @@ use zeroize::Zeroizing;
 impl Accounts {
     /// Replaces a user's password after checking the current one, ends every other session
     /// of that user (all of them when `keep_session_id` is `None`), and lifts a forced
-    /// change. The old hash is wiped from the file and the WAL.
+    /// change. The old hash is wiped from the file and the WAL. After a forced change (an
+    /// administrator's reset voided the recovery codes), returns a new set to show.
     ///
     /// # Errors
     /// `INVALID_CREDENTIALS` for a wrong current password (counted for throttling),
@@ -27,32 +28,34 @@ impl Accounts {
         new: &Password,
         keep_session_id: Option<&str>,
         now: i64,
-    ) -> Result<(), AuthError> {
+    ) -> Result<Option<RecoveryCodes>, AuthError> {
         let key = credentials::password_key(self, user_id)?;
         let current = rules::login_password(current)?;
         let new = rules::new_password(new, key.normalized_username())?;
         if *new == *current {
-            return Err(AuthError::WeakPassword(
-                "Choose a password different from the current one.",
-            ));
+            return Err(AuthError::WeakPassword(Problem::PasswordUnchanged));
         }
         let verified = credentials::check_password(self, &key, &current, now)?;
         if verified.user_id != user_id {
             return Err(AuthError::Internal);
         }
         let hash = Zeroizing::new(self.hasher.hash(&new)?);
-        self.db.write(|tx| {
+        let codes = self.db.write(|tx| {
             verified.settle(tx)?;
+            let forced = users::get(tx, user_id)?.is_some_and(|u| u.must_change_password);
             keys::set_hash(tx, &key, &hash)?;
             users::set_temporary_password(tx, user_id, None)?;
             sessions::delete_for_user(tx, user_id, keep_session_id)?;
             let name = users::username(tx, user_id)?;
             audit::record(tx, now, EventKind::PasswordChanged, name.as_deref(), None)?;
-            Ok(())
+            match forced {
+                true => Ok(Some(credentials::issue_recovery_codes(tx, user_id, now)?)),
+                false => Ok(None),
+            }
         })?;
         self.db.wipe_replaced();
         log::info!("password changed");
-        Ok(())
+        Ok(codes)
     }
 
     /// Deletes a user, its keys and its sessions after checking its password. The last

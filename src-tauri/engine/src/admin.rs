@@ -8,16 +8,15 @@ use crate::account_removal;
 use crate::accounts::Accounts;
 use crate::credentials;
 use crate::error::AuthError;
-use crate::model::{AccountSummary, AuthEvent, Role, Session};
-use crate::policy::{rules, throttle, tokens};
+use crate::model::{AccountSummary, AuthEvent, Session};
+use crate::policy::{throttle, tokens};
 use crate::secret::Password;
 use crate::store::attempts::{self, ThrottleKey};
 use crate::store::audit::{self, EventKind};
-use crate::store::{keys, sessions, users};
+use crate::store::{keys, recovery_codes, sessions, users};
 use rusqlite::Connection;
 
-/// How long a password entry covers administrator actions (ms).
-pub const REAUTH_WINDOW_MS: i64 = 5 * 60 * 1000;
+pub use crate::authorization::REAUTH_WINDOW_MS;
 
 /// How long a temporary password works (ms).
 pub const TEMPORARY_PASSWORD_VALID_MS: i64 = 24 * 3600 * 1000;
@@ -26,57 +25,6 @@ pub const TEMPORARY_PASSWORD_VALID_MS: i64 = 24 * 3600 * 1000;
 const TEMP_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
 
 impl Accounts {
-    /// Checks that `session` belongs to an administrator whose password was entered in the
-    /// last five minutes, or checks `password` now (counted for throttling) and renews that.
-    ///
-    /// # Errors
-    /// `FORBIDDEN` for members; `REAUTH_REQUIRED` when the window passed and no password
-    /// was given; `INVALID_CREDENTIALS`, `TOO_MANY_ATTEMPTS`, `INVALID_PASSWORD`.
-    pub fn authorize_admin(
-        &self,
-        session: &Session,
-        password: Option<&Password>,
-        now: i64,
-    ) -> Result<(), AuthError> {
-        self.require_admin(session)?;
-        let entered_at = self
-            .db
-            .read(|c| sessions::reauth_at(c, &session.id))?
-            .unwrap_or(i64::MIN);
-        if (entered_at..=entered_at.saturating_add(REAUTH_WINDOW_MS)).contains(&now) {
-            return Ok(());
-        }
-        match password {
-            Some(password) => self.confirm_password(session, password, now),
-            None => Err(AuthError::ReauthRequired),
-        }
-    }
-
-    fn require_admin(&self, session: &Session) -> Result<(), AuthError> {
-        match self.db.read(|c| users::role(c, &session.user_id))? {
-            Some(Role::Admin) => Ok(()),
-            _ => Err(AuthError::Forbidden),
-        }
-    }
-
-    /// Checks the session owner's password now (throttled like sign-in) and restarts the
-    /// five-minute window.
-    fn confirm_password(
-        &self,
-        session: &Session,
-        password: &Password,
-        now: i64,
-    ) -> Result<(), AuthError> {
-        let password = rules::login_password(password)?;
-        let key = credentials::password_key(self, &session.user_id)?;
-        let verified = credentials::check_password(self, &key, &password, now)?;
-        self.db.write(|tx| {
-            verified.settle(tx)?;
-            sessions::set_reauth(tx, &session.id, now)?;
-            Ok(())
-        })
-    }
-
     /// Every account on the computer, oldest first.
     ///
     /// # Errors
@@ -101,12 +49,14 @@ impl Accounts {
                 locked_for_secs: throttle::retry_after_secs(failures, last_failure_at, now),
                 must_change_password: user.must_change_password,
                 temporary_password_expires_at: user.temporary_password_expires_at,
+                two_step: user.two_step_since.is_some(),
             })
             .collect())
     }
 
     /// Gives another account a temporary password, valid for 24 hours, that it must change
-    /// at its next sign-in, and ends its sessions at once. Always needs the administrator's
+    /// at its next sign-in, ends its sessions at once and voids its recovery codes (it gets
+    /// new ones with its new password). Always needs the administrator's
     /// password. Returns the temporary password, to tell that person.
     ///
     /// # Errors
@@ -119,8 +69,7 @@ impl Accounts {
         password: &Password,
         now: i64,
     ) -> Result<Password, AuthError> {
-        self.require_admin(admin)?;
-        self.confirm_password(admin, password, now)?;
+        self.authorize_admin_with_password(admin, password, now)?;
         if target == admin.user_id {
             return Err(AuthError::CannotTargetSelf);
         }
@@ -136,6 +85,7 @@ impl Accounts {
             users::set_temporary_password(tx, target, Some(now + TEMPORARY_PASSWORD_VALID_MS))?;
             sessions::delete_for_user(tx, target, None)?;
             attempts::clear(tx, &ThrottleKey::from(&key))?;
+            recovery_codes::delete_all(tx, target)?;
             record_admin_action(tx, now, EventKind::PasswordReset, &admin.user_id, target)?;
             Ok(())
         })?;
@@ -144,7 +94,8 @@ impl Accounts {
         Ok(temporary)
     }
 
-    /// Clears an account's failed sign-ins so it may try again at once.
+    /// Clears an account's failed sign-ins so it may try again at once (also after the
+    /// hundred-failure stop).
     ///
     /// # Errors
     /// As [`Accounts::authorize_admin`]; `ACCOUNT_NOT_FOUND`.
@@ -177,8 +128,7 @@ impl Accounts {
         password: &Password,
         now: i64,
     ) -> Result<(), AuthError> {
-        self.require_admin(admin)?;
-        self.confirm_password(admin, password, now)?;
+        self.authorize_admin_with_password(admin, password, now)?;
         if target == admin.user_id {
             return Err(AuthError::CannotTargetSelf);
         }

@@ -60,6 +60,7 @@ impl SessionPolicy {
             last_used_at: now,
             remember,
             reauth_at: 0,
+            locked_at: None,
             fresh: true,
         }
     }
@@ -72,12 +73,15 @@ pub struct Config {
     pub hash: HashParams,
     /// Session lifetimes.
     pub session: SessionPolicy,
+    /// Seconds without input before a signed-in window locks, overriding the administrator's
+    /// setting (`Some(0)`: never). For tests and kiosks.
+    pub lock_after_override_secs: Option<u64>,
 }
 
 impl Config {
     /// Defaults, overridden by `LATCHKEY_SESSION_ACTIVE_SECS`, `LATCHKEY_SESSION_IDLE_SECS`,
-    /// `LATCHKEY_SESSION_MAX_SECS`, `LATCHKEY_ARGON2_M_KIB`, `LATCHKEY_ARGON2_T` and
-    /// `LATCHKEY_ARGON2_P` where set to a valid number. Invalid values are ignored (and
+    /// `LATCHKEY_SESSION_MAX_SECS`, `LATCHKEY_LOCK_AFTER_SECS`, `LATCHKEY_ARGON2_M_KIB`,
+    /// `LATCHKEY_ARGON2_T` and `LATCHKEY_ARGON2_P` where set to a valid number. Invalid values are ignored (and
     /// logged); argon2id settings below the OWASP floor are raised to it.
     pub fn from_env() -> Self {
         Self::from_lookup(|name| std::env::var(name).ok())
@@ -105,6 +109,9 @@ impl Config {
         }
         if let Some(s) = number("LATCHKEY_SESSION_MAX_SECS", 1, 10 * year) {
             config.session.max_lifetime_ms = s * 1000;
+        }
+        if let Some(s) = number("LATCHKEY_LOCK_AFTER_SECS", 0, 24 * 3600) {
+            config.lock_after_override_secs = u64::try_from(s).ok();
         }
         let u32_of = |v: i64| u32::try_from(v).ok();
         if let Some(m) = number("LATCHKEY_ARGON2_M_KIB", 8, 4 * 1024 * 1024).and_then(u32_of) {

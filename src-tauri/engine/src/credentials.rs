@@ -10,11 +10,11 @@
 
 use crate::accounts::Accounts;
 use crate::error::AuthError;
-use crate::policy::throttle;
 use crate::policy::tokens::keyed_digest;
+use crate::policy::{recovery_codes, throttle, totp};
 use crate::store::attempts::{self, ThrottleKey};
 use crate::store::audit::{self, EventKind};
-use crate::store::{keys, users, KeyId, WriteError};
+use crate::store::{keys, recovery_codes as codes, users, KeyId, WriteError};
 use rusqlite::Connection;
 
 /// A password check that succeeded.
@@ -64,18 +64,27 @@ pub(crate) fn password_key(accounts: &Accounts, user_id: &str) -> Result<KeyId, 
         .ok_or(AuthError::NotAuthenticated)
 }
 
-/// Verifies `password` for `key` under throttling (see the module's documentation). The
-/// caller must [`Verified::settle`] a success inside the write that acts on it.
+/// An attempt counted (as a failure until it succeeds) against a key.
+pub(crate) struct Reservation {
+    /// The key's owner and hash, when the key exists.
+    pub(crate) row: Option<keys::KeyRow>,
+    /// Consecutive failures recorded before this attempt.
+    pub(crate) failures_before: u32,
+}
+
+/// Reserves one attempt against `key` (see the module's documentation). `hard_stop`: refuse
+/// an account past a hundred failures (everything but recovery codes does).
 ///
 /// # Errors
-/// `TOO_MANY_ATTEMPTS` (no hash is run), `INVALID_CREDENTIALS`, or a storage code.
-pub(crate) fn check_password(
+/// `TOO_MANY_ATTEMPTS` while a wait applies, `ACCOUNT_LOCKED` past the hard stop; a storage
+/// code.
+pub(crate) fn reserve(
     accounts: &Accounts,
     key: &KeyId,
-    password: &str,
     now: i64,
-) -> Result<Verified, AuthError> {
-    let (row, failures_before) = accounts.db.write(|tx| {
+    hard_stop: bool,
+) -> Result<Reservation, AuthError> {
+    accounts.db.write(|tx| {
         let row = keys::find(tx, key)?;
         let throttle = match row {
             Some(_) => ThrottleKey::from(key),
@@ -85,14 +94,61 @@ pub(crate) fn check_password(
             )),
         };
         let before = attempts::get(tx, &throttle)?;
-        if let Some(retry_after_secs) =
-            before.and_then(|a| throttle::retry_after_secs(a.failures, a.last_failure_at, now))
-        {
-            return Err(AuthError::TooManyAttempts { retry_after_secs }.into());
+        if let Some(a) = before {
+            if hard_stop && throttle::is_hard_stopped(a.failures) {
+                return Err(AuthError::AccountLocked.into());
+            }
+            if let Some(retry_after_secs) =
+                throttle::retry_after_secs(a.failures, a.last_failure_at, now)
+            {
+                return Err(AuthError::TooManyAttempts { retry_after_secs }.into());
+            }
         }
         attempts::add_failure(tx, &throttle, now)?;
-        Ok((row, before.map_or(0, |a| a.failures)))
-    })?;
+        Ok(Reservation {
+            row,
+            failures_before: before.map_or(0, |a| a.failures),
+        })
+    })
+}
+
+/// Records in the log that a check failed (naming the account only when it exists).
+pub(crate) fn record_failure(
+    accounts: &Accounts,
+    user_id: Option<&str>,
+    now: i64,
+) -> Result<(), AuthError> {
+    accounts.db.write(|tx| {
+        let name = match user_id {
+            Some(id) => users::username(tx, id)?,
+            None => None,
+        };
+        Ok(audit::record(
+            tx,
+            now,
+            EventKind::SignInFailed,
+            name.as_deref(),
+            None,
+        )?)
+    })
+}
+
+/// Verifies `password` for `key` under throttling (see the module's documentation). The
+/// caller must [`Verified::settle`] a success inside the write that acts on it.
+///
+/// # Errors
+/// `TOO_MANY_ATTEMPTS` or `ACCOUNT_LOCKED` (no hash is run), `INVALID_CREDENTIALS`, or a
+/// storage code.
+pub(crate) fn check_password(
+    accounts: &Accounts,
+    key: &KeyId,
+    password: &str,
+    now: i64,
+) -> Result<Verified, AuthError> {
+    let Reservation {
+        row,
+        failures_before,
+    } = reserve(accounts, key, now, true)?;
     let hasher = &accounts.hasher;
     let (user_id, hash) = match row {
         Some(keys::KeyRow {
@@ -106,19 +162,7 @@ pub(crate) fn check_password(
         None => hasher.verify_dummy(password),
     };
     let (Some(user_id), Some(old_hash), true) = (user_id.clone(), hash, matched) else {
-        accounts.db.write(|tx| {
-            let name = match &user_id {
-                Some(id) => users::username(tx, id)?,
-                None => None,
-            };
-            Ok(audit::record(
-                tx,
-                now,
-                EventKind::SignInFailed,
-                name.as_deref(),
-                None,
-            )?)
-        })?;
+        record_failure(accounts, user_id.as_deref(), now)?;
         return Err(AuthError::InvalidCredentials);
     };
     let rehash = if hasher.needs_rehash(&old_hash) {
@@ -133,4 +177,66 @@ pub(crate) fn check_password(
         rehash,
         failures_before,
     })
+}
+
+/// Checks the second step of a sign-in inside a write transaction: a 6-digit code from the
+/// authenticator app (the current step or one either side, never a step used before), or
+/// else one of the person's recovery codes (used up).
+///
+/// # Errors
+/// A SQLite failure.
+pub(crate) fn check_second_factor(
+    c: &Connection,
+    user_id: &str,
+    typed: &str,
+    now: i64,
+) -> rusqlite::Result<bool> {
+    let digits: String = typed.chars().filter(|c| !c.is_whitespace()).collect();
+    if digits.len() == usize::from(totp::DIGITS) && digits.bytes().all(|b| b.is_ascii_digit()) {
+        let Some((secret, last_step)) = users::totp(c, user_id)? else {
+            return Ok(false);
+        };
+        let secret = zeroize::Zeroizing::new(secret);
+        return match totp::matching_step(&secret, &digits, now) {
+            Some(step) if step > last_step => users::use_totp_step(c, user_id, step),
+            _ => Ok(false),
+        };
+    }
+    use_recovery_code(c, user_id, typed)
+}
+
+/// Uses up one of the person's recovery codes, if `typed` is one.
+///
+/// # Errors
+/// A SQLite failure.
+pub(crate) fn use_recovery_code(
+    c: &Connection,
+    user_id: &str,
+    typed: &str,
+) -> rusqlite::Result<bool> {
+    match recovery_codes::normalize(typed) {
+        Some(code) => codes::take(c, user_id, &recovery_codes::hash(user_id, &code)),
+        None => Ok(false),
+    }
+}
+
+/// A fresh set of recovery codes for a user, replacing any earlier set, inside a write.
+///
+/// # Errors
+/// `INTERNAL` when the OS random source fails; a storage code.
+pub(crate) fn issue_recovery_codes(
+    c: &Connection,
+    user_id: &str,
+    now: i64,
+) -> Result<crate::secret::RecoveryCodes, WriteError> {
+    let set = recovery_codes::new_set()?;
+    let hashes: Vec<String> = set
+        .iter()
+        .map(|code| {
+            let normalized = recovery_codes::normalize(code).unwrap_or_default();
+            recovery_codes::hash(user_id, &normalized)
+        })
+        .collect();
+    codes::replace(c, user_id, &hashes, now)?;
+    Ok(crate::secret::RecoveryCodes::new(set))
 }

@@ -11,15 +11,15 @@ use serde::{Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum AuthError {
-    /// The username breaks a rule; the message says which one.
-    #[error("{0}")]
-    InvalidUsername(&'static str),
+    /// The username breaks a rule; the problem says which one.
+    #[error("{}", .0.message())]
+    InvalidUsername(Problem),
     /// The password is empty or too long to be checked.
-    #[error("{0}")]
-    InvalidPassword(&'static str),
-    /// A new password is too easy to guess; the message says why.
-    #[error("{0}")]
-    WeakPassword(&'static str),
+    #[error("{}", .0.message())]
+    InvalidPassword(Problem),
+    /// A new password is too easy to guess; the problem says why.
+    #[error("{}", .0.message())]
+    WeakPassword(Problem),
     /// Another account already uses this name (ignoring case and Unicode form).
     #[error("That username is already taken. Choose another one.")]
     UsernameTaken,
@@ -70,6 +70,22 @@ pub enum AuthError {
     /// The last administrator tried to delete their account while others exist.
     #[error("You are the only administrator. Delete the other accounts first, or keep this one.")]
     LastAdministrator,
+    /// A hundred failures in a row: the account is locked until an administrator unlocks it
+    /// or its owner uses a recovery code.
+    #[error("This account is locked after too many failed attempts. Use one of your recovery codes, or ask the administrator to unlock it.")]
+    AccountLocked,
+    /// The password was right; the two-step code (or a recovery code) is needed next.
+    #[error("Enter the 6-digit code from your authenticator app.")]
+    SecondFactorRequired,
+    /// The half-finished two-step sign-in ended (after 5 minutes); start again.
+    #[error("That took too long. Sign in again.")]
+    SecondFactorExpired,
+    /// Administrators must use two-step sign-in here; it must be turned on first.
+    #[error("Turn on two-step sign-in to continue.")]
+    TwoStepSetupRequired,
+    /// The session is locked: only its owner's password (or signing out) goes on.
+    #[error("Latchkey is locked. Enter your password to unlock it.")]
+    Locked,
     /// The temporary password an administrator set has expired (after 24 hours).
     #[error("This temporary password has expired. Ask the administrator for a new one.")]
     TemporaryPasswordExpired,
@@ -86,6 +102,41 @@ pub enum AuthError {
 }
 
 impl AuthError {
+    /// One error of each kind (for checks that every code has words in every language).
+    pub fn examples() -> Vec<Self> {
+        vec![
+            Self::InvalidUsername(Problem::UsernameRules),
+            Self::InvalidPassword(Problem::PasswordEmpty),
+            Self::WeakPassword(Problem::PasswordTooShort),
+            Self::UsernameTaken,
+            Self::InvalidCredentials,
+            Self::TooManyAttempts {
+                retry_after_secs: 1,
+            },
+            Self::NotAuthenticated,
+            Self::StorageUnavailable,
+            Self::StorageReadOnly,
+            Self::StorageFull,
+            Self::StorageCorrupt,
+            Self::DatabaseTooNew,
+            Self::Forbidden,
+            Self::ReauthRequired,
+            Self::PasswordChangeRequired,
+            Self::AccountNotFound,
+            Self::CannotTargetSelf,
+            Self::LastAdministrator,
+            Self::AccountLocked,
+            Self::SecondFactorRequired,
+            Self::SecondFactorExpired,
+            Self::TwoStepSetupRequired,
+            Self::Locked,
+            Self::TemporaryPasswordExpired,
+            Self::ConfirmationRequired,
+            Self::InvalidInput,
+            Self::Internal,
+        ]
+    }
+
     /// The stable SCREAMING_SNAKE code the frontend branches on.
     pub fn code(&self) -> &'static str {
         match self {
@@ -110,23 +161,109 @@ impl AuthError {
             Self::LastAdministrator => "LAST_ADMINISTRATOR",
             Self::ConfirmationRequired => "CONFIRMATION_REQUIRED",
             Self::TemporaryPasswordExpired => "TEMPORARY_PASSWORD_EXPIRED",
+            Self::Locked => "LOCKED",
+            Self::AccountLocked => "ACCOUNT_LOCKED",
+            Self::SecondFactorRequired => "SECOND_FACTOR_REQUIRED",
+            Self::SecondFactorExpired => "SECOND_FACTOR_EXPIRED",
+            Self::TwoStepSetupRequired => "TWO_STEP_SETUP_REQUIRED",
             Self::Internal => "INTERNAL",
         }
     }
 }
 
+/// Which rule a username or password broke, for `INVALID_USERNAME`, `INVALID_PASSWORD` and
+/// `WEAK_PASSWORD` (sent to the window as `reason`, so that it can say it in its language).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Problem {
+    /// Not 4–31 letters, digits, `_`, `-` or `.`.
+    UsernameRules,
+    /// Spaces before or after the name.
+    UsernameSpaces,
+    /// Letters of more than one script.
+    UsernameMixedScripts,
+    /// No password typed.
+    PasswordEmpty,
+    /// Over 255 characters.
+    PasswordTooLong,
+    /// Under 8 characters.
+    PasswordTooShort,
+    /// One of the 10,000 most common passwords.
+    PasswordCommon,
+    /// Contains the username.
+    PasswordContainsUsername,
+    /// The same as the current password.
+    PasswordUnchanged,
+}
+
+impl Problem {
+    /// Every problem (for checks that every reason has words in every language).
+    pub const ALL: [Problem; 9] = [
+        Self::UsernameRules,
+        Self::UsernameSpaces,
+        Self::UsernameMixedScripts,
+        Self::PasswordEmpty,
+        Self::PasswordTooLong,
+        Self::PasswordTooShort,
+        Self::PasswordCommon,
+        Self::PasswordContainsUsername,
+        Self::PasswordUnchanged,
+    ];
+
+    /// The stable reason code.
+    pub fn reason(self) -> &'static str {
+        match self {
+            Self::UsernameRules => "USERNAME_RULES",
+            Self::UsernameSpaces => "USERNAME_SPACES",
+            Self::UsernameMixedScripts => "USERNAME_MIXED_SCRIPTS",
+            Self::PasswordEmpty => "PASSWORD_EMPTY",
+            Self::PasswordTooLong => "PASSWORD_TOO_LONG",
+            Self::PasswordTooShort => "PASSWORD_TOO_SHORT",
+            Self::PasswordCommon => "PASSWORD_COMMON",
+            Self::PasswordContainsUsername => "PASSWORD_CONTAINS_USERNAME",
+            Self::PasswordUnchanged => "PASSWORD_UNCHANGED",
+        }
+    }
+
+    /// The rule, in English (for logs and callers without a catalog).
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::UsernameRules => "Usernames are 4 to 31 characters: letters, digits, underscore (_), hyphen (-) and dot (.), with no spaces.",
+            Self::UsernameSpaces => "A username cannot start or end with a space. Usernames are 4 to 31 characters: letters, digits, _, - and .",
+            Self::UsernameMixedScripts => "A username must be written in one alphabet: do not mix, for example, Latin and Cyrillic letters.",
+            Self::PasswordEmpty => "Enter your password.",
+            Self::PasswordTooLong => "Passwords are at most 255 characters.",
+            Self::PasswordTooShort => "Use at least 8 characters.",
+            Self::PasswordCommon => "That password is one of the most common passwords. Choose something less predictable.",
+            Self::PasswordContainsUsername => "A password cannot contain the username.",
+            Self::PasswordUnchanged => "Choose a password different from the current one.",
+        }
+    }
+}
+
 impl Serialize for AuthError {
-    /// `{ "code": "...", "message": "..." }`, plus `retryAfterSecs` for `TOO_MANY_ATTEMPTS`.
+    /// `{ "code": "...", "message": "..." }`, plus `retryAfterSecs` for `TOO_MANY_ATTEMPTS`
+    /// and `reason` for the rule codes.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let retry = match self {
             Self::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
         };
-        let mut s = serializer.serialize_struct("AuthError", 2 + usize::from(retry.is_some()))?;
+        let reason = match self {
+            Self::InvalidUsername(p) | Self::InvalidPassword(p) | Self::WeakPassword(p) => {
+                Some(p.reason())
+            }
+            _ => None,
+        };
+        let fields = 2 + usize::from(retry.is_some()) + usize::from(reason.is_some());
+        let mut s = serializer.serialize_struct("AuthError", fields)?;
         s.serialize_field("code", self.code())?;
         s.serialize_field("message", &self.to_string())?;
         if let Some(secs) = retry {
             s.serialize_field("retryAfterSecs", &secs)?;
+        }
+        if let Some(reason) = reason {
+            s.serialize_field("reason", reason)?;
         }
         s.end()
     }
@@ -137,6 +274,52 @@ impl Serialize for AuthError {
 mod tests {
     use super::*;
 
+    /// Which variant an error is: an exhaustive match, so that a new variant does not
+    /// compile until it is counted here (and then must be among the examples).
+    fn variant(e: &AuthError) -> usize {
+        match e {
+            AuthError::InvalidUsername(_) => 0,
+            AuthError::InvalidPassword(_) => 1,
+            AuthError::WeakPassword(_) => 2,
+            AuthError::UsernameTaken => 3,
+            AuthError::InvalidCredentials => 4,
+            AuthError::TooManyAttempts { .. } => 5,
+            AuthError::NotAuthenticated => 6,
+            AuthError::StorageUnavailable => 7,
+            AuthError::StorageReadOnly => 8,
+            AuthError::StorageFull => 9,
+            AuthError::StorageCorrupt => 10,
+            AuthError::DatabaseTooNew => 11,
+            AuthError::Forbidden => 12,
+            AuthError::ReauthRequired => 13,
+            AuthError::PasswordChangeRequired => 14,
+            AuthError::AccountNotFound => 15,
+            AuthError::CannotTargetSelf => 16,
+            AuthError::LastAdministrator => 17,
+            AuthError::AccountLocked => 18,
+            AuthError::SecondFactorRequired => 19,
+            AuthError::SecondFactorExpired => 20,
+            AuthError::TwoStepSetupRequired => 21,
+            AuthError::Locked => 22,
+            AuthError::TemporaryPasswordExpired => 23,
+            AuthError::ConfirmationRequired => 24,
+            AuthError::InvalidInput => 25,
+            AuthError::Internal => 26,
+        }
+    }
+
+    #[test]
+    fn the_examples_hold_every_variant_and_distinct_codes() {
+        let examples = AuthError::examples();
+        let variants: std::collections::HashSet<usize> = examples.iter().map(variant).collect();
+        assert_eq!(variants.len(), 27);
+        let codes: std::collections::HashSet<&str> = examples.iter().map(AuthError::code).collect();
+        assert_eq!(codes.len(), examples.len());
+        let reasons: std::collections::HashSet<&str> =
+            Problem::ALL.iter().map(|p| p.reason()).collect();
+        assert_eq!(reasons.len(), Problem::ALL.len());
+    }
+
     #[test]
     fn serializes_code_and_message() {
         let json = serde_json::to_value(AuthError::InvalidCredentials).unwrap();
@@ -144,6 +327,14 @@ mod tests {
             json,
             serde_json::json!({"code": "INVALID_CREDENTIALS", "message": "Incorrect username or password."})
         );
+    }
+
+    #[test]
+    fn rule_errors_carry_their_reason() {
+        let json = serde_json::to_value(AuthError::WeakPassword(Problem::PasswordCommon)).unwrap();
+        assert_eq!(json["code"], "WEAK_PASSWORD");
+        assert_eq!(json["reason"], "PASSWORD_COMMON");
+        assert!(json["message"].as_str().unwrap().contains("most common"));
     }
 
     #[test]

@@ -6,10 +6,11 @@
 //!
 //! The layers, each importing only from those below it:
 //! - the use cases, one file each, every one an `impl` block of [`Accounts`]:
-//!   [`signup`], [`signin`], [`sessions`], [`account`] (self-service), [`admin`] and
-//!   [`housekeeping`];
-//! - `credentials` and `account_removal`: what several use cases share (the password
-//!   check under throttling, deleting an account with everything it owns);
+//!   [`signup`], [`signin`], [`sessions`], [`lock`], [`account`] (self-service),
+//!   [`recovery`], [`two_step`], [`preferences`], [`admin`] and [`housekeeping`];
+//! - `credentials`, `authorization` and `account_removal`: what several use cases share
+//!   (the password and second-step checks under throttling, the administrator's
+//!   authorization, deleting an account with everything it owns);
 //! - [`accounts`]: the [`Accounts`] handle and what it holds;
 //! - [`store`]: every SQL statement, one module per table, plus the database and migrations;
 //! - [`policy`]: pure rules (names, passwords), argon2id hashing, throttling and tokens;
@@ -19,25 +20,33 @@ pub mod account;
 mod account_removal;
 pub mod accounts;
 pub mod admin;
+mod authorization;
 pub mod config;
 mod credentials;
 pub mod error;
 pub mod housekeeping;
+pub mod lock;
 pub mod model;
 pub mod policy;
+pub mod preferences;
+pub mod recovery;
 pub mod secret;
 pub mod sessions;
 pub mod signin;
 pub mod signup;
 pub mod store;
+pub mod two_step;
 
 pub use accounts::Accounts;
 pub use config::{Config, SessionPolicy};
-pub use error::AuthError;
+pub use error::{AuthError, Problem};
+pub use lock::LockAfter;
 pub use model::{AccountSummary, AuthEvent, Role, Session, SignedIn, User};
 pub use policy::hashing::HashParams;
 pub use policy::tokens::session_id;
-pub use secret::{Password, SessionToken};
+pub use secret::{Password, RecoveryCodes, SessionToken};
+pub use signin::{PendingSignIn, SignInStep};
+pub use two_step::TwoStepSetup;
 
 /// The current time in Unix milliseconds (the one place the engine's callers read the clock).
 pub fn now_ms() -> i64 {

@@ -1,7 +1,7 @@
 //! The engine's data: users, roles, sessions and what sign-in hands back. Plain values; the
 //! rows they come from are read and written in [`crate::store`].
 
-use crate::secret::SessionToken;
+use crate::secret::{RecoveryCodes, SessionToken};
 use serde::Serialize;
 
 /// An account's role on this computer.
@@ -54,6 +54,8 @@ pub struct User {
     pub must_change_password: bool,
     /// Until when the temporary password works (Unix ms), while there is one.
     pub temporary_password_expires_at: Option<i64>,
+    /// Since when two-step sign-in is on (Unix ms), while it is.
+    pub two_step_since: Option<i64>,
 }
 
 /// A session row. Never sent to the webview as is: its `id` is the token's hash.
@@ -75,6 +77,8 @@ pub struct Session {
     pub remember: bool,
     /// When the password was last entered in this session (for administrator actions).
     pub reauth_at: i64,
+    /// When the session was locked, while it is (only its owner's password unlocks it).
+    pub locked_at: Option<i64>,
     /// Whether this validation renewed it (Lucia's `fresh`).
     pub fresh: bool,
 }
@@ -88,6 +92,9 @@ pub struct SignedIn {
     pub session: Session,
     /// The bearer token, for the keyring only.
     pub token: SessionToken,
+    /// Recovery codes made with this sign-in (at sign-up, or after a password recovery's
+    /// codes ran out), to show once.
+    pub recovery_codes: Option<RecoveryCodes>,
 }
 
 /// One account as the administrator's list shows it.
@@ -111,6 +118,8 @@ pub struct AccountSummary {
     pub must_change_password: bool,
     /// Until when its temporary password works (Unix ms), while it has one.
     pub temporary_password_expires_at: Option<i64>,
+    /// Whether two-step sign-in is on.
+    pub two_step: bool,
 }
 
 /// One audit event as the administrator sees it.

@@ -55,6 +55,39 @@ impl fmt::Debug for SessionToken {
     }
 }
 
+/// A set of recovery codes as the person is shown them, once. Zeroized on drop; `Debug`
+/// shows `RecoveryCodes(***)`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RecoveryCodes(Vec<Zeroizing<String>>);
+
+impl RecoveryCodes {
+    /// Wraps freshly made codes.
+    pub fn new(codes: Vec<Zeroizing<String>>) -> Self {
+        Self(codes)
+    }
+
+    /// The codes, to show to their owner.
+    pub fn expose(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|c| c.as_str())
+    }
+
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for RecoveryCodes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RecoveryCodes(***)")
+    }
+}
+
 /// A secret kept in the database file itself (the key of the keyed hashes that stand for
 /// unknown names). Zeroized on drop; `Debug` shows `DatabaseSecret(***)`.
 pub(crate) struct DatabaseSecret(Zeroizing<Vec<u8>>);

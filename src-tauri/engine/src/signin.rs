@@ -1,4 +1,5 @@
-//! Signing in (Lucia v2's `useKey`), and the recent accounts the sign-in screen offers.
+//! Signing in (Lucia v2's `useKey`), with a second step for accounts that use two-step
+//! sign-in, and the recent accounts the sign-in screen offers.
 
 use crate::accounts::Accounts;
 use crate::credentials::{self, Verified};
@@ -7,9 +8,55 @@ use crate::model::SignedIn;
 use crate::policy::rules::{self, Username};
 use crate::policy::tokens;
 use crate::secret::Password;
+use crate::store::attempts::{self, ThrottleKey};
 use crate::store::audit::{self, EventKind};
 use crate::store::{recent, sessions, users, KeyId, WriteError};
 use rusqlite::Connection;
+
+/// How long a half-done two-step sign-in waits for its code (ms).
+pub const SECOND_FACTOR_WINDOW_MS: i64 = 5 * 60 * 1000;
+
+/// Where a sign-in stands after the password.
+#[derive(Debug)]
+pub enum SignInStep {
+    /// Signed in.
+    Done(SignedIn),
+    /// The password was right; the account uses two-step sign-in.
+    SecondFactor(PendingSignIn),
+}
+
+/// A sign-in whose password was right, waiting for the second step. Kept in memory only
+/// (by the app), never stored; good for five minutes.
+pub struct PendingSignIn {
+    verified: Verified,
+    remember: bool,
+    started_at: i64,
+}
+
+impl PendingSignIn {
+    /// Whose sign-in it is.
+    pub fn user_id(&self) -> &str {
+        &self.verified.user_id
+    }
+
+    /// When the password was checked (Unix ms).
+    pub fn started_at(&self) -> i64 {
+        self.started_at
+    }
+
+    /// Whether the session is to be kept across restarts.
+    pub fn remember(&self) -> bool {
+        self.remember
+    }
+}
+
+impl std::fmt::Debug for PendingSignIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PendingSignIn")
+            .field("started_at", &self.started_at)
+            .finish_non_exhaustive()
+    }
+}
 
 impl Accounts {
     /// Checks a username and password [Lucia: `useKey`] and returns the user id.
@@ -35,7 +82,8 @@ impl Accounts {
     /// Checks credentials and creates a session, committing both together.
     ///
     /// # Errors
-    /// As [`Accounts::verify_credentials`].
+    /// As [`Accounts::verify_credentials`]; `SECOND_FACTOR_REQUIRED` for an account with
+    /// two-step sign-in (use [`Accounts::sign_in_steps`]).
     pub fn sign_in(
         &self,
         username: &str,
@@ -43,14 +91,95 @@ impl Accounts {
         remember: bool,
         now: i64,
     ) -> Result<SignedIn, AuthError> {
+        match self.sign_in_steps(username, password, remember, now)? {
+            SignInStep::Done(signed) => Ok(signed),
+            SignInStep::SecondFactor(_) => Err(AuthError::SecondFactorRequired),
+        }
+    }
+
+    /// Checks credentials; for an account with two-step sign-in, hands back the half-done
+    /// sign-in that [`Accounts::finish_sign_in`] completes with a code, else creates the
+    /// session at once.
+    ///
+    /// # Errors
+    /// As [`Accounts::verify_credentials`]; `TEMPORARY_PASSWORD_EXPIRED`.
+    pub fn sign_in_steps(
+        &self,
+        username: &str,
+        password: &Password,
+        remember: bool,
+        now: i64,
+    ) -> Result<SignInStep, AuthError> {
         let verified = self.check_login(username, password, now)?;
+        if self
+            .db
+            .read(|c| users::totp(c, &verified.user_id))?
+            .is_some()
+        {
+            // A right password neither counts as a failure nor clears the count: only the
+            // whole sign-in does, so codes cannot be guessed between password entries.
+            self.db
+                .write(|tx| Ok(attempts::take_back(tx, &ThrottleKey::from(&verified.key))?))?;
+            return Ok(SignInStep::SecondFactor(PendingSignIn {
+                verified,
+                remember,
+                started_at: now,
+            }));
+        }
+        self.open_session(&verified, remember, now, |_| Ok(()))
+            .map(SignInStep::Done)
+    }
+
+    /// Completes a two-step sign-in with a code from the authenticator app, or one of the
+    /// person's recovery codes. A wrong code counts toward the account's throttling like a
+    /// wrong password; the half-done sign-in lasts five minutes.
+    ///
+    /// # Errors
+    /// `SECOND_FACTOR_EXPIRED`; `INVALID_CREDENTIALS`, `TOO_MANY_ATTEMPTS`,
+    /// `ACCOUNT_LOCKED`; `INVALID_CREDENTIALS` also when the password changed meanwhile; a
+    /// storage code.
+    pub fn finish_sign_in(
+        &self,
+        pending: &PendingSignIn,
+        code: &str,
+        now: i64,
+    ) -> Result<SignedIn, AuthError> {
+        if now.saturating_sub(pending.started_at) > SECOND_FACTOR_WINDOW_MS {
+            return Err(AuthError::SecondFactorExpired);
+        }
+        let verified = &pending.verified;
+        credentials::reserve(self, &verified.key, now, true)?;
+        let user_id = verified.user_id.clone();
+        let result = self.open_session(verified, pending.remember, now, |tx| {
+            if credentials::check_second_factor(tx, &user_id, code, now)? {
+                Ok(())
+            } else {
+                Err(AuthError::InvalidCredentials.into())
+            }
+        });
+        if let Err(AuthError::InvalidCredentials) = result {
+            credentials::record_failure(self, Some(&verified.user_id), now)?;
+        }
+        result
+    }
+
+    /// After every check passed: in one transaction, `extra_check` (the second step), then
+    /// the password check settled, the sign-in stamped, the session created.
+    fn open_session(
+        &self,
+        verified: &Verified,
+        remember: bool,
+        now: i64,
+        extra_check: impl Fn(&Connection) -> Result<(), WriteError>,
+    ) -> Result<SignedIn, AuthError> {
         let token = tokens::new_token()?;
         let session = self
             .config
             .session
             .new_session(&token, &verified.user_id, remember, now);
         let user = self.db.write(|tx| {
-            record_success(tx, &verified, now)?;
+            extra_check(tx)?;
+            record_success(tx, verified, now)?;
             recent::note(tx, &self.os_user, &verified.key, now)?;
             sessions::insert(tx, &session, &self.os_user)?;
             users::get(tx, &verified.user_id)?.ok_or_else(|| AuthError::InvalidCredentials.into())
@@ -59,6 +188,7 @@ impl Accounts {
             user,
             session,
             token,
+            recovery_codes: None,
         })
     }
 

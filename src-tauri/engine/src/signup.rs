@@ -4,14 +4,18 @@
 //! existing one (same confusable skeleton).
 
 use crate::accounts::Accounts;
+use crate::credentials;
 use crate::error::AuthError;
 use crate::model::{Role, Session, SignedIn, User};
 use crate::policy::rules::{self, Username};
 use crate::policy::tokens;
-use crate::secret::{Password, SessionToken};
+use crate::secret::{Password, RecoveryCodes, SessionToken};
 use crate::store::attempts::{self, ThrottleKey};
 use crate::store::audit::{self, EventKind};
 use crate::store::{keys, recent, sessions, users, KeyId};
+
+/// The first session a sign-up opens, its token and the account's recovery codes.
+type FirstSession = (Session, SessionToken, RecoveryCodes);
 
 impl Accounts {
     /// Creates a user with a `username` key [Lucia: `createUser`].
@@ -29,7 +33,7 @@ impl Accounts {
             .map(|(user, _)| user)
     }
 
-    /// Creates a user and its first session in one transaction.
+    /// Creates a user, its first session and its recovery codes in one transaction.
     ///
     /// # Errors
     /// As [`Accounts::create_user`].
@@ -41,11 +45,12 @@ impl Accounts {
         now: i64,
     ) -> Result<SignedIn, AuthError> {
         let (user, session) = self.create(username, password, Some(remember), now)?;
-        let (session, token) = session.ok_or(AuthError::Internal)?;
+        let (session, token, codes) = session.ok_or(AuthError::Internal)?;
         Ok(SignedIn {
             user,
             session,
             token,
+            recovery_codes: Some(codes),
         })
     }
 
@@ -56,7 +61,7 @@ impl Accounts {
         password: &Password,
         remember: Option<bool>,
         now: i64,
-    ) -> Result<(User, Option<(Session, SessionToken)>), AuthError> {
+    ) -> Result<(User, Option<FirstSession>), AuthError> {
         let name = Username::parse_new(username)?;
         let password = rules::new_password(password, name.normalized())?;
         let key = KeyId::username(&name);
@@ -93,6 +98,7 @@ impl Accounts {
                 role,
                 must_change_password: false,
                 temporary_password_expires_at: None,
+                two_step_since: None,
             };
             users::insert(tx, &user, &skeleton)?;
             keys::insert(tx, &key, &user.id, &hash)?;
@@ -106,13 +112,19 @@ impl Accounts {
                         .session
                         .new_session(token, &user.id, *remember, now);
                     sessions::insert(tx, &session, &self.os_user)?;
-                    Some(session)
+                    let codes = credentials::issue_recovery_codes(tx, &user.id, now)?;
+                    Some((session, codes))
                 }
                 None => None,
             };
             Ok((user, session))
         })?;
         log::info!("account created");
-        Ok((user, session.zip(first_session.map(|(token, _)| token))))
+        Ok((
+            user,
+            session
+                .zip(first_session.map(|(token, _)| token))
+                .map(|((session, codes), token)| (session, token, codes)),
+        ))
     }
 }

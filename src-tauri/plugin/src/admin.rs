@@ -1,9 +1,9 @@
 //! Administrator actions as [`AuthService`] methods. The role is checked in the engine from
 //! the session, never from anything the webview says.
 
-use crate::models::{AccountView, EventView, TemporaryPassword};
-use crate::service::AuthService;
-use latchkey_engine::{now_ms, AuthError, Password};
+use crate::models::{AccountView, EventView, LockSettingView, SettingsView, TemporaryPassword};
+use crate::service::{AuthService, Gate};
+use latchkey_engine::{AuthError, Password};
 use zeroize::Zeroizing;
 
 /// How many audit events the administrator screen shows.
@@ -19,8 +19,8 @@ impl AuthService {
         &self,
         password: Option<Password>,
     ) -> Result<Vec<AccountView>, AuthError> {
-        self.with_session(false, move |a, s, _| {
-            let accounts = a.admin_list_accounts(s, password.as_ref(), now_ms())?;
+        self.with_session(Gate::Normal, move |a, s, _, now| {
+            let accounts = a.admin_list_accounts(s, password.as_ref(), now)?;
             Ok(accounts.into_iter().map(AccountView::from).collect())
         })
         .await
@@ -37,8 +37,8 @@ impl AuthService {
         password: Password,
     ) -> Result<TemporaryPassword, AuthError> {
         let temporary = self
-            .with_session(false, move |a, s, _| {
-                a.admin_reset_password(s, &user_id, &password, now_ms())
+            .with_session(Gate::Normal, move |a, s, _, now| {
+                a.admin_reset_password(s, &user_id, &password, now)
             })
             .await?;
         Ok(TemporaryPassword {
@@ -55,8 +55,8 @@ impl AuthService {
         user_id: String,
         password: Option<Password>,
     ) -> Result<(), AuthError> {
-        self.with_session(false, move |a, s, _| {
-            a.admin_unlock(s, &user_id, password.as_ref(), now_ms())
+        self.with_session(Gate::Normal, move |a, s, _, now| {
+            a.admin_unlock(s, &user_id, password.as_ref(), now)
         })
         .await
     }
@@ -70,8 +70,8 @@ impl AuthService {
         user_id: String,
         password: Password,
     ) -> Result<(), AuthError> {
-        self.with_session(false, move |a, s, _| {
-            a.admin_delete_account(s, &user_id, &password, now_ms())
+        self.with_session(Gate::Normal, move |a, s, _, now| {
+            a.admin_delete_account(s, &user_id, &password, now)
         })
         .await
     }
@@ -84,10 +84,82 @@ impl AuthService {
         &self,
         password: Option<Password>,
     ) -> Result<Vec<EventView>, AuthError> {
-        self.with_session(false, move |a, s, _| {
-            let events = a.admin_events(s, password.as_ref(), now_ms(), EVENTS_SHOWN)?;
+        self.with_session(Gate::Normal, move |a, s, _, now| {
+            let events = a.admin_events(s, password.as_ref(), now, EVENTS_SHOWN)?;
             Ok(events.into_iter().map(EventView::from).collect())
         })
         .await
+    }
+
+    /// The computer's settings: the idle lock, and whether administrators must use two-step
+    /// sign-in.
+    ///
+    /// # Errors
+    /// As [`AuthService::admin_list_accounts`].
+    pub async fn admin_settings(
+        &self,
+        password: Option<Password>,
+    ) -> Result<SettingsView, AuthError> {
+        self.with_session(Gate::Normal, move |a, s, _, now| {
+            a.authorize_admin(s, password.as_ref(), now)?;
+            Ok(SettingsView {
+                lock: a.lock_after()?.into(),
+                two_step_for_admins: a.two_step_for_admins()?,
+            })
+        })
+        .await
+    }
+
+    /// Requires (or stops requiring) two-step sign-in of administrators.
+    ///
+    /// # Errors
+    /// As [`AuthService::admin_list_accounts`].
+    pub async fn admin_set_two_step_for_admins(
+        &self,
+        required: bool,
+        password: Option<Password>,
+    ) -> Result<SettingsView, AuthError> {
+        self.with_session(Gate::Normal, move |a, s, _, now| {
+            a.admin_set_two_step_for_admins(s, required, password.as_ref(), now)?;
+            Ok(SettingsView {
+                lock: a.lock_after()?.into(),
+                two_step_for_admins: a.two_step_for_admins()?,
+            })
+        })
+        .await
+    }
+
+    /// Turns two-step sign-in off for another account (a lost phone); always needs the
+    /// administrator's password.
+    ///
+    /// # Errors
+    /// As [`AuthService::admin_list_accounts`]; `CANNOT_TARGET_SELF`, `ACCOUNT_NOT_FOUND`.
+    pub async fn admin_disable_two_step(
+        &self,
+        user_id: String,
+        password: Password,
+    ) -> Result<(), AuthError> {
+        self.with_session(Gate::Normal, move |a, s, _, now| {
+            a.admin_disable_two_step(s, &user_id, &password, now)
+        })
+        .await
+    }
+
+    /// Sets the idle lock for the computer: `minutes` from 1 to 60, or `None` for never.
+    ///
+    /// # Errors
+    /// As [`AuthService::admin_list_accounts`]; `INVALID_INPUT` outside 1–60 minutes.
+    pub async fn admin_set_lock_after(
+        &self,
+        minutes: Option<u32>,
+        password: Option<Password>,
+    ) -> Result<LockSettingView, AuthError> {
+        let set = self
+            .with_session(Gate::Normal, move |a, s, _, now| {
+                a.admin_set_lock_after(s, minutes, password.as_ref(), now)
+            })
+            .await?;
+        self.set_lock_after(set);
+        Ok(set.into())
     }
 }

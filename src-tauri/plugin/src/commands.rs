@@ -2,15 +2,18 @@
 //! [`AuthService`], whose methods document their error codes. None takes a token, and none
 //! takes a user id for the signed-in person: that always comes from the token held in Rust
 //! (only the administrator's commands name a target account). Arguments are taken as
-//! [`Arg`] so that a wrong type or a missing field is answered with a coded `INVALID_INPUT`.
+//! [`Arg`] (and passwords as [`SecretArg`]) so that a wrong type or a missing field is
+//! answered with a coded `INVALID_INPUT`.
 
 use crate::args::{flag, optional, required, Arg, SecretArg};
 use crate::models::{
-    AccountView, EventView, Profile, SessionInfo, SessionView, SignedInView, TemporaryPassword,
+    AccountView, EventView, LockSettingView, Profile, SessionInfo, SessionView, SettingsView,
+    SignedInView, TemporaryPassword, TwoStepSetupView,
 };
 use crate::service::AuthService;
 use crate::Result;
 use tauri::State;
+use zeroize::Zeroizing;
 
 type Service<'a> = State<'a, AuthService>;
 type Text = Option<Arg<String>>;
@@ -40,6 +43,28 @@ pub(crate) async fn login(
 }
 
 #[tauri::command]
+pub(crate) async fn second_factor(s: Service<'_>, code: Text) -> Result<SignedInView> {
+    s.second_factor(required(code)?).await
+}
+
+#[tauri::command]
+pub(crate) async fn recover(
+    s: Service<'_>,
+    username: Text,
+    code: Text,
+    new_password: Secret,
+    remember: Flag,
+) -> Result<SignedInView> {
+    s.recover(
+        required(username)?,
+        required(code)?,
+        required(new_password)?,
+        flag(remember)?,
+    )
+    .await
+}
+
+#[tauri::command]
 pub(crate) async fn profile(s: Service<'_>) -> Result<Profile> {
     s.profile().await
 }
@@ -55,11 +80,16 @@ pub(crate) async fn session(s: Service<'_>) -> Result<SessionView> {
 }
 
 #[tauri::command]
+pub(crate) async fn set_language(s: Service<'_>, language: Text) -> Result<String> {
+    s.set_language(required(language)?).await
+}
+
+#[tauri::command]
 pub(crate) async fn change_password(
     s: Service<'_>,
     current_password: Secret,
     new_password: Secret,
-) -> Result<Profile> {
+) -> Result<SignedInView> {
     s.change_password(required(current_password)?, required(new_password)?)
         .await
 }
@@ -87,6 +117,55 @@ pub(crate) async fn recent_accounts(s: Service<'_>) -> Result<Vec<String>> {
 #[tauri::command]
 pub(crate) async fn forget_recent_account(s: Service<'_>, username: Text) -> Result<()> {
     s.forget_recent_account(required(username)?).await
+}
+
+#[tauri::command]
+pub(crate) async fn new_recovery_codes(
+    s: Service<'_>,
+    password: Secret,
+) -> Result<Vec<Zeroizing<String>>> {
+    s.new_recovery_codes(required(password)?).await
+}
+
+#[tauri::command]
+pub(crate) async fn two_step_begin(s: Service<'_>) -> Result<TwoStepSetupView> {
+    s.two_step_begin().await
+}
+
+#[tauri::command]
+pub(crate) async fn two_step_enable(s: Service<'_>, code: Text) -> Result<Profile> {
+    s.two_step_enable(required(code)?).await
+}
+
+#[tauri::command]
+pub(crate) async fn two_step_disable(
+    s: Service<'_>,
+    password: Secret,
+    code: Text,
+) -> Result<Profile> {
+    s.two_step_disable(required(password)?, required(code)?)
+        .await
+}
+
+#[tauri::command]
+pub(crate) async fn lock(s: Service<'_>) -> Result<bool> {
+    s.lock().await
+}
+
+#[tauri::command]
+pub(crate) async fn unlock(s: Service<'_>, password: Secret) -> Result<Profile> {
+    s.unlock(required(password)?).await
+}
+
+#[tauri::command]
+pub(crate) async fn switch_user(s: Service<'_>) -> Result<()> {
+    s.switch_user().await
+}
+
+#[tauri::command]
+pub(crate) async fn activity(s: Service<'_>) -> Result<()> {
+    s.activity();
+    Ok(())
 }
 
 #[tauri::command]
@@ -130,4 +209,39 @@ pub(crate) async fn admin_delete_account(
 #[tauri::command]
 pub(crate) async fn admin_events(s: Service<'_>, password: Secret) -> Result<Vec<EventView>> {
     s.admin_events(optional(password)?).await
+}
+
+#[tauri::command]
+pub(crate) async fn admin_settings(s: Service<'_>, password: Secret) -> Result<SettingsView> {
+    s.admin_settings(optional(password)?).await
+}
+
+#[tauri::command]
+pub(crate) async fn admin_set_lock_after(
+    s: Service<'_>,
+    minutes: Option<Arg<u32>>,
+    password: Secret,
+) -> Result<LockSettingView> {
+    s.admin_set_lock_after(optional(minutes)?, optional(password)?)
+        .await
+}
+
+#[tauri::command]
+pub(crate) async fn admin_set_two_step_for_admins(
+    s: Service<'_>,
+    required: Flag,
+    password: Secret,
+) -> Result<SettingsView> {
+    s.admin_set_two_step_for_admins(flag(required)?, optional(password)?)
+        .await
+}
+
+#[tauri::command]
+pub(crate) async fn admin_disable_two_step(
+    s: Service<'_>,
+    user_id: Text,
+    password: Secret,
+) -> Result<()> {
+    s.admin_disable_two_step(required(user_id)?, required(password)?)
+        .await
 }

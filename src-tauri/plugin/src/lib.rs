@@ -18,20 +18,32 @@ mod account;
 mod admin;
 mod args;
 mod commands;
+mod desk;
 pub mod error;
+mod language;
+mod lock;
 pub mod models;
+mod os_lock;
+mod restore;
 mod service;
+mod signin;
 pub mod vault;
 
+pub use desk::MAX_PEOPLE;
 pub use error::{Error, Result};
 pub use latchkey_engine as engine;
-pub use service::AuthService;
+pub use service::{AuthService, Clock};
+
+/// The event the plugin emits to the app's windows when the person at the keyboard was
+/// locked by the idle timer or by the operating system (a window shows its lock screen).
+pub const LOCKED_EVENT: &str = "latchkey://locked";
 
 use latchkey_engine::Config;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 use tauri::plugin::TauriPlugin;
-use tauri::{Manager, RunEvent, Runtime};
+use tauri::{AppHandle, Emitter, Manager, RunEvent, Runtime};
 use vault::{KeyringVault, TokenVault};
 
 /// Configures the plugin: where the database lives, how the engine is tuned and where the
@@ -42,6 +54,8 @@ pub struct Builder {
     keyring_service: Option<String>,
     config: Config,
     vault: Option<Arc<dyn TokenVault>>,
+    clock: Option<Clock>,
+    languages: Vec<models::LanguageView>,
 }
 
 impl Builder {
@@ -75,6 +89,25 @@ impl Builder {
         self
     }
 
+    /// Reads the time from `clock` instead of the system clock (tests move it by hand).
+    pub fn clock(mut self, clock: Clock) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// The languages the app's window has words for, as (tag, name) pairs: `session`
+    /// offers them and picks one (the person's choice, the OS account's, the system's).
+    pub fn languages(mut self, languages: &[(&str, &str)]) -> Self {
+        self.languages = languages
+            .iter()
+            .map(|(tag, name)| models::LanguageView {
+                tag: (*tag).to_owned(),
+                name: (*name).to_owned(),
+            })
+            .collect();
+        self
+    }
+
     /// The plugin, ready for `tauri::Builder::plugin`.
     pub fn build<R: Runtime>(self) -> TauriPlugin<R> {
         let Self {
@@ -82,25 +115,42 @@ impl Builder {
             keyring_service,
             config,
             vault,
+            clock,
+            languages,
         } = self;
         tauri::plugin::Builder::new("latchkey")
             .invoke_handler(tauri::generate_handler![
                 commands::signup,
                 commands::login,
+                commands::second_factor,
+                commands::recover,
                 commands::profile,
                 commands::logout,
                 commands::session,
+                commands::set_language,
                 commands::change_password,
                 commands::list_sessions,
                 commands::sign_out_others,
                 commands::delete_account,
                 commands::recent_accounts,
                 commands::forget_recent_account,
+                commands::new_recovery_codes,
+                commands::two_step_begin,
+                commands::two_step_enable,
+                commands::two_step_disable,
+                commands::lock,
+                commands::unlock,
+                commands::switch_user,
+                commands::activity,
                 commands::admin_list_accounts,
                 commands::admin_reset_password,
                 commands::admin_unlock_account,
                 commands::admin_delete_account,
                 commands::admin_events,
+                commands::admin_settings,
+                commands::admin_set_lock_after,
+                commands::admin_set_two_step_for_admins,
+                commands::admin_disable_two_step,
             ])
             .setup(move |app, _api| {
                 let dir = match data_dir {
@@ -112,23 +162,46 @@ impl Builder {
                         keyring_service.unwrap_or_else(|| app.config().identifier.clone());
                     Arc::new(KeyringVault::new(service))
                 });
-                app.manage(AuthService::new(dir, config, vault));
-                // Open the database, restore a kept session and prepare the dummy hash
-                // while the webview loads; commands that arrive first wait for this work.
+                let clock = clock.unwrap_or_else(|| Arc::new(latchkey_engine::now_ms));
+                let service = AuthService::configured(dir, config, vault, clock, languages);
+                app.manage(service);
+                // Open the database, restore kept sessions and prepare the dummy hash while
+                // the webview loads; commands that arrive first wait for this work.
                 let handle = app.clone();
                 tauri::async_runtime::spawn(async move {
                     handle.state::<AuthService>().warm_up().await;
+                    idle_watch(handle).await;
+                });
+                let handle = app.clone();
+                os_lock::watch(move || {
+                    let handle = handle.clone();
+                    tauri::async_runtime::spawn(async move {
+                        if let Ok(true) = handle.state::<AuthService>().lock().await {
+                            let _ = handle.emit(LOCKED_EVENT, ());
+                        }
+                    });
                 });
                 Ok(())
             })
             .on_event(|app, event| {
                 if let RunEvent::Exit = event {
                     if let Some(service) = app.try_state::<AuthService>() {
-                        service.end_unkept_session();
+                        service.end_unkept_sessions();
                     }
                 }
             })
             .build()
+    }
+}
+
+/// Checks once a second whether the window has been idle for the idle lock's delay, locks the
+/// person at the keyboard when it has, and tells the windows.
+async fn idle_watch<R: Runtime>(app: AppHandle<R>) {
+    loop {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        if let Ok(true) = app.state::<AuthService>().lock_if_idle().await {
+            let _ = app.emit(LOCKED_EVENT, ());
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! Every type the webview receives, in camelCase. None carries a token, a session id (the
 //! token's hash) or a password hash.
 
-use latchkey_engine::{AccountSummary, AuthEvent, Role, User};
+use latchkey_engine::{AccountSummary, AuthEvent, RecoveryCodes, Role, User};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
@@ -25,43 +25,210 @@ pub struct Profile {
     pub role: Role,
     /// Whether a new password must be chosen before anything else.
     pub must_change_password: bool,
+    /// Whether two-step sign-in is on.
+    pub two_step: bool,
+    /// Whether two-step sign-in must be turned on before anything else (administrators, on
+    /// a computer that requires it).
+    pub two_step_setup_required: bool,
+    /// How many unused recovery codes are left.
+    pub recovery_codes_left: u32,
 }
 
-impl From<User> for Profile {
-    fn from(u: User) -> Self {
+impl Profile {
+    /// The profile of `user`, with what else the profile screen shows.
+    pub fn new(user: User, recovery_codes_left: u32, two_step_setup_required: bool) -> Self {
         Self {
-            user_id: u.id,
-            username: u.username,
-            created_at: u.created_at,
-            last_login_at: u.last_login_at,
-            previous_login_at: u.previous_login_at,
-            failed_attempts_since_last_visit: u.failures_before_login,
-            role: u.role,
-            must_change_password: u.must_change_password,
+            user_id: user.id,
+            username: user.username,
+            created_at: user.created_at,
+            last_login_at: user.last_login_at,
+            previous_login_at: user.previous_login_at,
+            failed_attempts_since_last_visit: user.failures_before_login,
+            role: user.role,
+            must_change_password: user.must_change_password,
+            two_step: user.two_step_since.is_some(),
+            two_step_setup_required,
+            recovery_codes_left,
         }
     }
 }
 
-/// The answer to sign-up and sign-in.
-#[derive(Debug, Clone, Serialize)]
+/// Something the person should be told, as a stable code (the window words it) with its
+/// parameters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct SignedInView {
-    /// Who is now signed in.
-    pub profile: Profile,
-    /// A plain notice for the person (for example: the keyring was unavailable).
-    pub notice: Option<&'static str>,
+pub struct Notice {
+    /// `KEYRING_UNAVAILABLE`: signed in for this run only, the keyring could not be used;
+    /// `SIGNED_OUT_TO_MAKE_ROOM`: eight people were signed in, so `username` was signed out.
+    pub code: &'static str,
+    /// The person concerned, for `SIGNED_OUT_TO_MAKE_ROOM`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
 }
 
-/// The answer to `session`: who is signed in now, for start-up routing.
+impl Notice {
+    /// Every notice code (for checks that every one has words in every language).
+    pub const CODES: [&'static str; 2] = ["KEYRING_UNAVAILABLE", "SIGNED_OUT_TO_MAKE_ROOM"];
+
+    /// The keyring could not be used: signed in for this run only.
+    pub fn keyring_unavailable() -> Self {
+        Self {
+            code: "KEYRING_UNAVAILABLE",
+            username: None,
+        }
+    }
+
+    /// Eight people were signed in, so `username` was signed out to make room.
+    pub fn signed_out_to_make_room(username: String) -> Self {
+        Self {
+            code: "SIGNED_OUT_TO_MAKE_ROOM",
+            username: Some(username),
+        }
+    }
+}
+
+/// The answer to sign-up, sign-in, recovery and the second step.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignedInView {
+    /// Who is now signed in; `null` while the second step is awaited.
+    pub profile: Option<Profile>,
+    /// Whether the password was right and a code (or a recovery code) is needed next.
+    pub second_factor: bool,
+    /// New recovery codes, to show once (at sign-up, or when a recovery used the last).
+    pub recovery_codes: Option<Vec<Zeroizing<String>>>,
+    /// Something to tell the person, if any.
+    pub notice: Option<Notice>,
+}
+
+impl SignedInView {
+    /// Signed in as `profile`.
+    pub fn signed_in(profile: Profile, recovery_codes: Option<&RecoveryCodes>) -> Self {
+        Self {
+            profile: Some(profile),
+            second_factor: false,
+            recovery_codes: recovery_codes.map(codes_view),
+            notice: None,
+        }
+    }
+
+    /// The password was right; the second step is next.
+    pub fn second_factor() -> Self {
+        Self {
+            profile: None,
+            second_factor: true,
+            recovery_codes: None,
+            notice: None,
+        }
+    }
+}
+
+/// Recovery codes as the window shows them, once. Wiped from memory once sent.
+pub fn codes_view(codes: &RecoveryCodes) -> Vec<Zeroizing<String>> {
+    codes
+        .expose()
+        .map(|c| Zeroizing::new(c.to_owned()))
+        .collect()
+}
+
+/// What the window needs to add this app to an authenticator app: the QR code of the
+/// `otpauth://` URI, and the secret to type in by hand.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TwoStepSetupView {
+    /// The secret in base32, in groups of four.
+    pub secret: Zeroizing<String>,
+    /// The `otpauth://` URI the QR code holds.
+    pub uri: Zeroizing<String>,
+    /// The QR code's modules: `size` rows of `size` characters, `1` dark and `0` light.
+    pub qr: Vec<String>,
+}
+
+/// The person at the keyboard while their session is locked: all the lock screen shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LockedView {
+    /// Whose session it is.
+    pub username: String,
+    /// Since when it is locked (Unix ms).
+    pub locked_at: i64,
+}
+
+/// Someone signed in at this app, as the sign-in screen lists them (a name, no more).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PersonView {
+    /// The name as typed at sign-up.
+    pub username: String,
+    /// Whether their session is locked.
+    pub locked: bool,
+    /// Whether they are the person at the keyboard.
+    pub current: bool,
+}
+
+/// The answer to `session`: who is here and in what state, for the window's routing.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionView {
-    /// Whether someone is signed in.
+    /// Whether someone is signed in at the keyboard and not locked.
     pub signed_in: bool,
-    /// Their profile, when signed in.
+    /// Their profile, when so.
     pub profile: Option<Profile>,
-    /// A plain notice for the person, if any.
-    pub notice: Option<&'static str>,
+    /// The person at the keyboard, when their session is locked.
+    pub locked: Option<LockedView>,
+    /// Everyone signed in at this app.
+    pub people: Vec<PersonView>,
+    /// Seconds without input before the window locks; `null` is never.
+    pub lock_after_secs: Option<u64>,
+    /// The language to show: the signed-in person's choice, else this OS account's, else
+    /// the operating system's, among `languages`.
+    pub language: String,
+    /// The languages the window has words for (tag and name).
+    pub languages: Vec<LanguageView>,
+    /// Something to tell the person, if any.
+    pub notice: Option<Notice>,
+}
+
+/// A language the window can be shown in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LanguageView {
+    /// The tag (`en`, `ko`).
+    pub tag: String,
+    /// Its name, in itself (`English`, `한국어`).
+    pub name: String,
+}
+
+/// The computer's settings as the administrator's screen shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsView {
+    /// The idle lock.
+    pub lock: LockSettingView,
+    /// Whether administrators must use two-step sign-in.
+    pub two_step_for_admins: bool,
+}
+
+/// The idle lock as the administrator's screen shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LockSettingView {
+    /// Minutes without input before a window locks; `null` is never.
+    pub minutes: Option<u64>,
+    /// Seconds, as in force (an override may set less than a minute).
+    pub secs: Option<u64>,
+    /// Whether `LATCHKEY_LOCK_AFTER_SECS` decides (the setting cannot be changed here).
+    pub overridden: bool,
+}
+
+impl From<latchkey_engine::LockAfter> for LockSettingView {
+    fn from(l: latchkey_engine::LockAfter) -> Self {
+        Self {
+            minutes: l.secs.map(|s| s / 60),
+            secs: l.secs,
+            overridden: l.overridden,
+        }
+    }
 }
 
 /// One live session of the signed-in person, as the profile lists it. It carries no id:
@@ -112,6 +279,8 @@ pub struct AccountView {
     pub must_change_password: bool,
     /// Until when its temporary password works (Unix ms), while it has one.
     pub temporary_password_expires_at: Option<i64>,
+    /// Whether it uses two-step sign-in.
+    pub two_step: bool,
 }
 
 impl From<AccountSummary> for AccountView {
@@ -126,6 +295,7 @@ impl From<AccountSummary> for AccountView {
             locked_for_secs: a.locked_for_secs,
             must_change_password: a.must_change_password,
             temporary_password_expires_at: a.temporary_password_expires_at,
+            two_step: a.two_step,
         }
     }
 }

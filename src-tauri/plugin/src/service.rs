@@ -1,28 +1,40 @@
-//! The signed-in state of this app instance, between the commands and the engine.
+//! The account service of one app instance, between the commands and the engine.
 //!
-//! Holds the current session's token in memory (never handed to the webview), persists it
-//! through a [`TokenVault`], and restores it once at start-up. All engine and keyring work
-//! runs on blocking threads; the lock on the current session is never held across `.await`.
+//! It holds the signed-in people's tokens in memory (never handed to the webview), keeps
+//! the tokens of sessions to be kept in a [`TokenVault`], and answers for the person at the
+//! keyboard. All engine and keyring work runs on blocking threads; no lock is held across
+//! `.await`. Signing in is in `signin`, restoring at start-up in `restore`, locking in
+//! `lock`, self-service in `account` and administration in `admin`.
 
-use crate::models::{Profile, SessionView, SignedInView};
-use crate::vault::{TokenVault, VaultError};
+use crate::desk::{Desk, Person};
+use crate::models::{LanguageView, LockedView, Notice, PersonView, Profile, SessionView};
+use crate::vault::{slot_of, TokenVault, VaultError};
 use latchkey_engine::{
-    now_ms, session_id, Accounts, AuthError, Config, Password, Session, SessionToken, User,
+    now_ms, session_id, Accounts, AuthError, Config, LockAfter, Password, PendingSignIn, Session,
+    TwoStepSetup, User,
 };
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::OnceCell;
 
 /// How long a keyring call may take before the keyring counts as unavailable.
 pub const KEYRING_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// What the person is told when their sign-in cannot be kept for next time.
-pub const KEYRING_NOTICE: &str =
-    "Your system keyring could not be reached, so you are signed in for this session only. You will need to sign in again next time you open Latchkey.";
+/// The service's time source, in Unix milliseconds (the system clock, or a test's).
+pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
 
-struct Current {
-    token: SessionToken,
-    remember: bool,
+/// What a command may do while its person has something to finish first (a forced password
+/// change, turning two-step sign-in on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Gate {
+    /// Nothing may be pending.
+    Normal,
+    /// Reading the profile, whatever is pending.
+    Profile,
+    /// Changing the password, while a temporary one must be replaced.
+    PasswordChange,
+    /// Turning two-step sign-in on, while it is required.
+    TwoStepSetup,
 }
 
 /// The app's account service, managed as Tauri state.
@@ -30,11 +42,16 @@ pub struct AuthService {
     data_dir: PathBuf,
     config: Config,
     accounts: OnceCell<Arc<Accounts>>,
-    restored: OnceCell<()>,
-    vault: Arc<dyn TokenVault>,
-    current: Mutex<Option<Current>>,
-    notice: Mutex<Option<&'static str>>,
-    started_at: i64,
+    pub(crate) restored: OnceCell<()>,
+    pub(crate) vault: Arc<dyn TokenVault>,
+    desk: Mutex<Desk>,
+    notices: Mutex<Vec<Notice>>,
+    lock_after: Mutex<Option<LockAfter>>,
+    pub(crate) pending: Mutex<Option<PendingSignIn>>,
+    pub(crate) two_step_setup: Mutex<Option<(String, TwoStepSetup)>>,
+    languages: Vec<LanguageView>,
+    pub(crate) started_at: i64,
+    clock: Clock,
 }
 
 /// Runs blocking work (SQLite, argon2, keyring) off the async threads.
@@ -49,18 +66,58 @@ pub(crate) async fn blocking<T: Send + 'static>(
 
 impl AuthService {
     /// A service over the database in `data_dir`, keeping tokens in `vault`. Nothing is
-    /// opened until the first command needs it.
+    /// opened until the first command (or the start-up warm-up) needs it.
     pub fn new(data_dir: PathBuf, config: Config, vault: Arc<dyn TokenVault>) -> Self {
+        Self::with_clock(data_dir, config, vault, Arc::new(now_ms))
+    }
+
+    /// As [`AuthService::new`], reading the time from `clock` (tests move it by hand).
+    pub fn with_clock(
+        data_dir: PathBuf,
+        config: Config,
+        vault: Arc<dyn TokenVault>,
+        clock: Clock,
+    ) -> Self {
+        Self::configured(data_dir, config, vault, clock, Vec::new())
+    }
+
+    /// A service with everything set: the time source, and the languages the window has
+    /// words for (English alone when none are given).
+    pub fn configured(
+        data_dir: PathBuf,
+        config: Config,
+        vault: Arc<dyn TokenVault>,
+        clock: Clock,
+        languages: Vec<LanguageView>,
+    ) -> Self {
+        let languages = if languages.is_empty() {
+            vec![LanguageView {
+                tag: "en".into(),
+                name: "English".into(),
+            }]
+        } else {
+            languages
+        };
         Self {
             data_dir,
             config,
             accounts: OnceCell::new(),
             restored: OnceCell::new(),
             vault,
-            current: Mutex::new(None),
-            notice: Mutex::new(None),
-            started_at: now_ms(),
+            desk: Mutex::new(Desk::default()),
+            notices: Mutex::new(Vec::new()),
+            lock_after: Mutex::new(None),
+            pending: Mutex::new(None),
+            two_step_setup: Mutex::new(None),
+            languages,
+            started_at: clock(),
+            clock,
         }
+    }
+
+    /// The current time by the service's clock.
+    pub(crate) fn now(&self) -> i64 {
+        (self.clock)()
     }
 
     /// The engine, opened on first use (on a blocking thread).
@@ -80,208 +137,55 @@ impl AuthService {
             .cloned()
     }
 
-    fn set_current(&self, current: Option<Current>) -> Option<Current> {
-        std::mem::replace(
-            &mut *self.current.lock().unwrap_or_else(|e| e.into_inner()),
-            current,
-        )
+    /// The engine, if it is open already (for the exit handler, which cannot wait).
+    pub(crate) fn accounts_if_open(&self) -> Option<Arc<Accounts>> {
+        self.accounts.get().cloned()
     }
 
-    pub(crate) fn current_token(&self) -> Option<SessionToken> {
-        self.current
+    /// The languages the window has words for.
+    pub(crate) fn languages(&self) -> &[LanguageView] {
+        &self.languages
+    }
+
+    /// The people signed in here.
+    pub(crate) fn desk(&self) -> MutexGuard<'_, Desk> {
+        self.desk.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Keeps a notice for the window's next look at the session.
+    pub(crate) fn notify(&self, notice: Notice) {
+        self.notices
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .as_ref()
-            .map(|c| c.token.clone())
+            .push(notice);
     }
 
-    /// Forgets the current session if it is still the one with `token`.
-    fn forget_if_current(&self, token: &SessionToken) {
-        let mut current = self.current.lock().unwrap_or_else(|e| e.into_inner());
-        if current.as_ref().is_some_and(|c| &c.token == token) {
-            *current = None;
-        }
+    fn take_notice(&self) -> Option<Notice> {
+        self.notices.lock().unwrap_or_else(|e| e.into_inner()).pop()
     }
 
-    fn take_notice(&self) -> Option<&'static str> {
-        self.notice.lock().unwrap_or_else(|e| e.into_inner()).take()
-    }
-
-    /// Creates an account and signs it in.
+    /// The idle lock in force (read once, then kept; the administrator's changes update it).
     ///
     /// # Errors
-    /// The engine's codes for sign-up.
-    pub async fn signup(
-        &self,
-        username: String,
-        password: Password,
-        remember: bool,
-    ) -> Result<SignedInView, AuthError> {
-        self.ensure_restored().await?;
-        let accounts = self.accounts().await?;
-        let signed =
-            blocking(move || accounts.sign_up(&username, &password, remember, now_ms())).await??;
-        self.finish_sign_in(signed, remember).await
-    }
-
-    /// Signs in with a username and password.
-    ///
-    /// # Errors
-    /// The engine's codes for sign-in.
-    pub async fn login(
-        &self,
-        username: String,
-        password: Password,
-        remember: bool,
-    ) -> Result<SignedInView, AuthError> {
-        self.ensure_restored().await?;
-        let accounts = self.accounts().await?;
-        let signed = blocking(move || accounts.sign_in(&username, &password, remember, now_ms()))
-            .await?
-            .inspect_err(|e| log::info!("sign-in refused: {}", e.code()))?;
-        log::info!("signed in");
-        self.finish_sign_in(signed, remember).await
-    }
-
-    /// Makes a fresh sign-up's or sign-in's session current and answers the webview.
-    async fn finish_sign_in(
-        &self,
-        signed: latchkey_engine::SignedIn,
-        remember: bool,
-    ) -> Result<SignedInView, AuthError> {
-        let notice = self.adopt(signed.token, remember).await?;
-        Ok(SignedInView {
-            profile: signed.user.into(),
-            notice,
-        })
-    }
-
-    /// Makes a new session current and ends the one it replaces. A kept session's token goes
-    /// to the vault; when the vault fails, the session is stored as not kept (it ends when
-    /// the app quits) and the person is told. A session not kept stays in memory only.
-    async fn adopt(
-        &self,
-        token: SessionToken,
-        remember: bool,
-    ) -> Result<Option<&'static str>, AuthError> {
-        let previous = self.set_current(Some(Current {
-            token: token.clone(),
-            remember,
-        }));
-        if let Some(previous) = previous {
-            let accounts = self.accounts().await?;
-            blocking(move || accounts.invalidate_session(&previous.token)).await??;
-        }
-        if !remember {
-            self.clear_vault().await;
-            return Ok(None);
-        }
-        let saved = token.clone();
-        match self.with_vault(move |vault| vault.save(&saved)).await {
-            Ok(()) => Ok(None),
-            Err(e) => {
-                log::warn!("session kept in memory only: {e}");
-                self.keep_for_this_run_only(&token).await?;
-                Ok(Some(KEYRING_NOTICE))
-            }
-        }
-    }
-
-    /// A session whose token has nowhere to be kept is not kept: in memory, and in the
-    /// database, so that it ends at exit (or at the next start after a crash).
-    async fn keep_for_this_run_only(&self, token: &SessionToken) -> Result<(), AuthError> {
-        if let Some(current) = self
-            .current
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .as_mut()
-            .filter(|c| &c.token == token)
-        {
-            current.remember = false;
+    /// A storage code.
+    pub(crate) async fn lock_after(&self) -> Result<LockAfter, AuthError> {
+        if let Some(known) = *self.lock_after.lock().unwrap_or_else(|e| e.into_inner()) {
+            return Ok(known);
         }
         let accounts = self.accounts().await?;
-        let id = session_id(token);
-        blocking(move || accounts.set_session_not_kept(&id)).await?
+        let read = blocking(move || accounts.lock_after()).await??;
+        *self.lock_after.lock().unwrap_or_else(|e| e.into_inner()) = Some(read);
+        Ok(read)
     }
 
-    /// Opens the database, restores the saved session and prepares the dummy hash, so that
-    /// the first screen finds everything ready; then sweeps what has expired (dead sessions,
-    /// sessions of earlier runs not to be kept, stale throttle rows, the old log). Started
-    /// at launch, while the webview loads; commands that arrive meanwhile wait for the same
-    /// restoring work instead of repeating it, but never for the sweep.
-    pub async fn warm_up(&self) {
-        if let Err(e) = self.ensure_restored().await {
-            log::warn!("start-up preparation failed: {}", e.code());
-        }
-        let Ok(accounts) = self.accounts().await else {
-            return;
-        };
-        let started_at = self.started_at;
-        let swept = blocking(move || {
-            accounts.hasher().warm_up();
-            accounts.housekeeping(now_ms(), started_at)
-        })
-        .await;
-        match swept {
-            Ok(Ok(swept)) => log::debug!("start-up housekeeping: {swept:?}"),
-            Ok(Err(e)) => log::warn!("start-up housekeeping failed: {}", e.code()),
-            Err(_) => {}
-        }
-    }
-
-    /// Restores the session kept in the vault, once per run and before any other command
-    /// touches the current session.
-    async fn ensure_restored(&self) -> Result<(), AuthError> {
-        self.restored
-            .get_or_try_init(|| self.restore())
-            .await
-            .map(|_| ())
-    }
-
-    async fn restore(&self) -> Result<(), AuthError> {
-        let accounts = self.accounts().await?;
-        let stored = match self.with_vault(|vault| vault.load()).await {
-            Ok(stored) => stored,
-            Err(e) => {
-                log::warn!("cannot read the saved session: {e}");
-                *self.notice.lock().unwrap_or_else(|e| e.into_inner()) = Some(KEYRING_NOTICE);
-                return Ok(());
-            }
-        };
-        let Some(token) = stored else {
-            log::debug!("no saved session");
-            return Ok(());
-        };
-        log::debug!("checking the saved session");
-        let check = token.clone();
-        let session = blocking(move || accounts.restore_session(&check, now_ms())).await??;
-        match session {
-            Some(s) if s.remember => {
-                self.set_current(Some(Current {
-                    token,
-                    remember: true,
-                }));
-            }
-            Some(_) => {
-                // A session not to be kept, saved by an earlier version of Latchkey.
-                let accounts = self.accounts().await?;
-                blocking(move || accounts.invalidate_session(&token)).await??;
-                self.clear_vault().await;
-            }
-            None => self.clear_vault().await,
-        }
-        Ok(())
-    }
-
-    async fn clear_vault(&self) {
-        if let Err(e) = self.with_vault(|vault| vault.clear()).await {
-            log::warn!("cannot remove the saved session: {e}");
-        }
+    /// Records a new idle lock setting.
+    pub(crate) fn set_lock_after(&self, lock_after: LockAfter) {
+        *self.lock_after.lock().unwrap_or_else(|e| e.into_inner()) = Some(lock_after);
     }
 
     /// Runs one keyring call on a blocking thread, giving up after [`KEYRING_TIMEOUT`]: a
     /// locked keyring may wait for an unlock prompt that nobody will answer.
-    async fn with_vault<T: Send + 'static>(
+    pub(crate) async fn with_vault<T: Send + 'static>(
         &self,
         f: impl FnOnce(&dyn TokenVault) -> Result<T, VaultError> + Send + 'static,
     ) -> Result<T, VaultError> {
@@ -294,131 +198,203 @@ impl AuthService {
         }
     }
 
-    /// Runs `f` for the signed-in person on a blocking thread, after validating their
-    /// session (renewing it when idle). A person who must change their password is refused
-    /// with `PASSWORD_CHANGE_REQUIRED` unless `during_forced_change` allows it.
+    /// Empties a vault slot, logging (not returning) a failure.
+    pub(crate) async fn clear_slot(&self, slot: String) {
+        if let Err(e) = self.with_vault(move |vault| vault.clear(&slot)).await {
+            log::warn!("cannot remove a saved session: {e}");
+        }
+    }
+
+    /// Forgets a person here (memory and, if kept, vault) whose session has ended.
+    pub(crate) async fn forget(&self, person: &Person) {
+        self.desk().remove_token(&person.token);
+        if person.remember {
+            self.clear_slot(slot_of(&person.user_id)).await;
+        }
+    }
+
+    /// Runs `f` for the person at the keyboard on a blocking thread, after checking that
+    /// they are not locked (locking them first if the window has been idle too long) and
+    /// validating their session (renewing it when idle). A person who must change their
+    /// password, or turn two-step sign-in on, is refused with `PASSWORD_CHANGE_REQUIRED` or
+    /// `TWO_STEP_SETUP_REQUIRED` unless `gate` allows it. `f` receives the engine, the
+    /// session, the user and the time.
     ///
     /// # Errors
-    /// `NOT_AUTHENTICATED` when nobody is signed in or the session has ended (the saved
-    /// token is then removed); `PASSWORD_CHANGE_REQUIRED`; whatever `f` returns.
+    /// `NOT_AUTHENTICATED` when nobody is at the keyboard or the session has ended (the
+    /// person is then forgotten); `LOCKED`; `PASSWORD_CHANGE_REQUIRED`;
+    /// `TWO_STEP_SETUP_REQUIRED`; what `f` returns.
     pub(crate) async fn with_session<T: Send + 'static>(
         &self,
-        during_forced_change: bool,
-        f: impl FnOnce(&Accounts, &Session, &User) -> Result<T, AuthError> + Send + 'static,
+        gate: Gate,
+        f: impl FnOnce(&Accounts, &Session, &User, i64) -> Result<T, AuthError> + Send + 'static,
     ) -> Result<T, AuthError> {
         self.ensure_restored().await?;
-        let token = self.current_token().ok_or(AuthError::NotAuthenticated)?;
+        let person = self
+            .desk()
+            .active()
+            .cloned()
+            .ok_or(AuthError::NotAuthenticated)?;
+        if person.locked_at.is_some() || self.lock_if_idle().await? {
+            return Err(AuthError::Locked);
+        }
         let accounts = self.accounts().await?;
-        let check = token.clone();
+        let now = self.now();
+        let check = person.token.clone();
         let outcome = blocking(move || -> Result<Option<T>, AuthError> {
-            let Some(session) = accounts.validate_session(&check, now_ms())? else {
+            let Some(session) = accounts.validate_session(&check, now)? else {
                 log::debug!("the session has ended");
                 return Ok(None);
             };
-            if session.fresh {
-                log::debug!("idle session renewed");
+            if session.locked_at.is_some() {
+                return Err(AuthError::Locked);
             }
             let Some(user) = accounts.get_user(&session.user_id)? else {
                 return Ok(None);
             };
-            if user.must_change_password && !during_forced_change {
+            if user.must_change_password && !matches!(gate, Gate::Profile | Gate::PasswordChange) {
                 return Err(AuthError::PasswordChangeRequired);
             }
-            f(&accounts, &session, &user).map(Some)
+            if !matches!(gate, Gate::Profile | Gate::TwoStepSetup)
+                && accounts.two_step_setup_required(&user)?
+            {
+                return Err(AuthError::TwoStepSetupRequired);
+            }
+            f(&accounts, &session, &user, now).map(Some)
         })
         .await??;
         match outcome {
             Some(value) => Ok(value),
             None => {
-                self.forget_if_current(&token);
-                self.clear_vault().await;
+                self.forget(&person).await;
                 Err(AuthError::NotAuthenticated)
             }
         }
     }
 
-    /// The signed-in person's profile.
+    /// The profile of the person at the keyboard.
     ///
     /// # Errors
-    /// `NOT_AUTHENTICATED` when nobody is signed in or the session has ended (the saved
-    /// token is then removed); a storage code.
+    /// `NOT_AUTHENTICATED` when nobody is signed in or the session has ended; `LOCKED`; a
+    /// storage code.
     pub async fn profile(&self) -> Result<Profile, AuthError> {
-        self.with_session(true, |_, _, user| Ok(user.clone().into()))
-            .await
-    }
-
-    /// Ends the signed-in person's account after checking the password and an explicit
-    /// confirmation, then signs out.
-    ///
-    /// # Errors
-    /// `CONFIRMATION_REQUIRED`, `LAST_ADMINISTRATOR`, `INVALID_CREDENTIALS`,
-    /// `TOO_MANY_ATTEMPTS`, `NOT_AUTHENTICATED`, storage codes.
-    pub async fn delete_account(&self, password: Password, confirm: bool) -> Result<(), AuthError> {
-        if !confirm {
-            return Err(AuthError::ConfirmationRequired);
-        }
-        self.with_session(false, move |accounts, _, user| {
-            accounts.delete_user(&user.id, &password, now_ms())
+        self.with_session(Gate::Profile, |accounts, _, user, _| {
+            profile_of(accounts, user.clone())
         })
-        .await?;
-        self.set_current(None);
-        self.clear_vault().await;
-        Ok(())
+        .await
     }
 
-    /// Who is signed in now, for start-up routing.
+    /// Who is here and in what state, for the window's routing: the person at the keyboard
+    /// (their profile, or their lock screen), everyone signed in here, the idle lock, and a
+    /// pending notice.
     ///
     /// # Errors
     /// A storage code when the database cannot be used.
     pub async fn session(&self) -> Result<SessionView, AuthError> {
         self.ensure_restored().await?;
-        let notice = self.take_notice();
-        match self.profile().await {
-            Ok(profile) => Ok(SessionView {
-                signed_in: true,
-                profile: Some(profile),
-                notice,
-            }),
-            Err(AuthError::NotAuthenticated) => Ok(SessionView {
-                signed_in: false,
-                profile: None,
-                notice,
-            }),
-            Err(e) => Err(e),
-        }
+        let lock_after_secs = self.lock_after().await?.secs;
+        let profile = match self.profile().await {
+            Ok(profile) => Some(profile),
+            Err(AuthError::NotAuthenticated | AuthError::Locked) => None,
+            Err(e) => return Err(e),
+        };
+        let language = self.language(profile.as_ref()).await?;
+        let desk = self.desk();
+        let active = desk.active().map(|p| p.user_id.clone());
+        let locked = desk
+            .active()
+            .and_then(|p| p.locked_at.map(|at| (p.username.clone(), at)))
+            .map(|(username, locked_at)| LockedView {
+                username,
+                locked_at,
+            });
+        let people = desk
+            .people()
+            .iter()
+            .map(|p| PersonView {
+                username: p.username.clone(),
+                locked: p.locked_at.is_some(),
+                current: active.as_deref() == Some(p.user_id.as_str()),
+            })
+            .collect();
+        drop(desk);
+        Ok(SessionView {
+            signed_in: profile.is_some(),
+            profile,
+            locked,
+            people,
+            lock_after_secs,
+            language,
+            languages: self.languages().to_vec(),
+            notice: self.take_notice(),
+        })
     }
 
-    /// Ends the current session. The token is forgotten here first (memory and vault), so
-    /// that nobody finds this person signed in even when the database cannot record the
-    /// sign-out. Signing out when nobody is signed in is fine.
+    /// Signs out the person at the keyboard (locked or not); everyone else stays signed in.
+    /// The token is forgotten here first (memory and vault), so that nobody finds this
+    /// person signed in even when the database cannot record the sign-out. Signing out when
+    /// nobody is at the keyboard is fine.
     ///
     /// # Errors
     /// A storage code: the session could not be ended in the database (its token is gone
     /// all the same, and the row expires or is swept later).
     pub async fn logout(&self) -> Result<(), AuthError> {
         self.ensure_restored().await?;
-        let current = self.set_current(None);
-        self.clear_vault().await;
-        let Some(current) = current else {
+        let person = {
+            let mut desk = self.desk();
+            let id = desk.active().map(|p| p.user_id.clone());
+            id.and_then(|id| desk.remove(&id))
+        };
+        let Some(person) = person else {
             return Ok(());
         };
+        if person.remember {
+            self.clear_slot(slot_of(&person.user_id)).await;
+        }
         let accounts = self.accounts().await?;
-        blocking(move || accounts.sign_out(&current.token, now_ms())).await??;
+        let now = self.now();
+        blocking(move || accounts.sign_out(&person.token, now)).await??;
         log::info!("signed out");
         Ok(())
     }
 
-    /// At exit: ends a session the person did not ask to keep (its token was never saved).
-    /// Blocking; call it from the exit handler only.
-    pub fn end_unkept_session(&self) {
-        let current = self.set_current(None);
-        let Some(current) = current.filter(|c| !c.remember) else {
-            return;
-        };
-        if let Some(accounts) = self.accounts.get() {
-            if let Err(e) = accounts.invalidate_session(&current.token) {
-                log::warn!("cannot end the session at exit: {}", e.code());
-            }
+    /// Deletes the account of the person at the keyboard after checking the password and an
+    /// explicit confirmation, and forgets that person's token (only theirs).
+    ///
+    /// # Errors
+    /// `CONFIRMATION_REQUIRED`, `LAST_ADMINISTRATOR`, `INVALID_CREDENTIALS`,
+    /// `TOO_MANY_ATTEMPTS`, `NOT_AUTHENTICATED`, `LOCKED`, storage codes.
+    pub async fn delete_account(&self, password: Password, confirm: bool) -> Result<(), AuthError> {
+        if !confirm {
+            return Err(AuthError::ConfirmationRequired);
         }
+        let user_id = self
+            .with_session(Gate::Normal, move |accounts, _, user, now| {
+                accounts.delete_user(&user.id, &password, now)?;
+                Ok(user.id.clone())
+            })
+            .await?;
+        let person = self.desk().remove(&user_id);
+        if person.is_some_and(|p| p.remember) {
+            self.clear_slot(slot_of(&user_id)).await;
+        }
+        Ok(())
     }
+
+    /// The session id of the person at the keyboard, if any (for tests and diagnostics;
+    /// never sent to the webview).
+    pub fn current_session_id(&self) -> Option<String> {
+        self.desk().active().map(|p| session_id(&p.token))
+    }
+}
+
+/// The profile of `user`, with its recovery codes left and whether two-step sign-in must be
+/// turned on.
+///
+/// # Errors
+/// A storage code.
+pub(crate) fn profile_of(accounts: &Accounts, user: User) -> Result<Profile, AuthError> {
+    let left = accounts.recovery_codes_left(&user.id)?;
+    let setup_required = accounts.two_step_setup_required(&user)?;
+    Ok(Profile::new(user, left, setup_required))
 }

@@ -1,6 +1,7 @@
-//! Where the session token is kept between runs: the OS keyring (Secret Service on Linux,
-//! Keychain on macOS, Credential Manager on Windows), under service = the app identifier
-//! and account `session`. Never a file.
+//! Where the tokens of sessions kept across restarts are kept between runs: the OS keyring
+//! (Secret Service on Linux, Keychain on macOS, Credential Manager on Windows), one item per
+//! person, under service = the app identifier and account `session:<user id>` (a *slot*).
+//! Never a file.
 //!
 //! Every call blocks (D-Bus, XPC or Win32 round trips); the app makes them from
 //! `spawn_blocking` threads only.
@@ -8,31 +9,37 @@
 use latchkey_engine::SessionToken;
 use std::sync::{Arc, Mutex};
 
-/// The keyring account name the token is stored under.
-pub const KEYRING_ACCOUNT: &str = "session";
+/// The slot (keyring account name) that versions before 0.2 kept their one token under; read
+/// once at start-up and moved to its person's slot.
+pub const LEGACY_SLOT: &str = "session";
+
+/// The slot (keyring account name) of a person's kept session.
+pub fn slot_of(user_id: &str) -> String {
+    format!("session:{user_id}")
+}
 
 /// Why the keyring could not be used. The text names the failure, never the secret.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("keyring unavailable: {0}")]
 pub struct VaultError(pub String);
 
-/// A place to keep one session token.
+/// A place to keep session tokens, one per slot.
 pub trait TokenVault: Send + Sync + 'static {
-    /// The stored token, if any. A value that is not text counts as absent.
+    /// The token in `slot`, if any. A value that is not text counts as absent.
     ///
     /// # Errors
     /// When the keyring cannot be reached or is locked.
-    fn load(&self) -> Result<Option<SessionToken>, VaultError>;
-    /// Stores the token, replacing any other.
+    fn load(&self, slot: &str) -> Result<Option<SessionToken>, VaultError>;
+    /// Stores a token in `slot`, replacing what was there.
     ///
     /// # Errors
     /// When the keyring cannot be reached or is locked.
-    fn save(&self, token: &SessionToken) -> Result<(), VaultError>;
-    /// Removes the token; removing nothing is fine.
+    fn save(&self, slot: &str, token: &SessionToken) -> Result<(), VaultError>;
+    /// Empties `slot`; emptying an empty slot is fine.
     ///
     /// # Errors
     /// When the keyring cannot be reached or is locked.
-    fn clear(&self) -> Result<(), VaultError>;
+    fn clear(&self, slot: &str) -> Result<(), VaultError>;
 }
 
 /// The OS keyring through keyring-core and the platform's native store (no fallback to an
@@ -51,7 +58,7 @@ impl KeyringVault {
         }
     }
 
-    fn entry(&self) -> Result<keyring_core::Entry, VaultError> {
+    fn entry(&self, slot: &str) -> Result<keyring_core::Entry, VaultError> {
         let store = {
             let mut slot = self.store.lock().unwrap_or_else(|e| e.into_inner());
             match slot.as_ref() {
@@ -63,9 +70,7 @@ impl KeyringVault {
                 }
             }
         };
-        store
-            .build(&self.service, KEYRING_ACCOUNT, None)
-            .map_err(describe)
+        store.build(&self.service, slot, None).map_err(describe)
     }
 
     fn forget_store(&self) {
@@ -76,22 +81,23 @@ impl KeyringVault {
     /// restarted since the last call).
     fn with_entry<T>(
         &self,
+        slot: &str,
         f: impl Fn(&keyring_core::Entry) -> Result<T, keyring_core::Error>,
     ) -> Result<T, VaultError> {
-        let first = self.entry().and_then(|e| f(&e).map_err(describe));
+        let first = self.entry(slot).and_then(|e| f(&e).map_err(describe));
         match first {
             Ok(v) => Ok(v),
             Err(_) => {
                 self.forget_store();
-                self.entry().and_then(|e| f(&e).map_err(describe))
+                self.entry(slot).and_then(|e| f(&e).map_err(describe))
             }
         }
     }
 }
 
 impl TokenVault for KeyringVault {
-    fn load(&self) -> Result<Option<SessionToken>, VaultError> {
-        self.with_entry(|e| match e.get_password() {
+    fn load(&self, slot: &str) -> Result<Option<SessionToken>, VaultError> {
+        self.with_entry(slot, |e| match e.get_password() {
             Ok(token) => Ok(Some(SessionToken::new(token))),
             Err(keyring_core::Error::NoEntry | keyring_core::Error::BadEncoding(_)) => Ok(None),
             Err(keyring_core::Error::Ambiguous(entries)) => {
@@ -103,12 +109,12 @@ impl TokenVault for KeyringVault {
         })
     }
 
-    fn save(&self, token: &SessionToken) -> Result<(), VaultError> {
-        self.with_entry(|e| e.set_password(token.expose()))
+    fn save(&self, slot: &str, token: &SessionToken) -> Result<(), VaultError> {
+        self.with_entry(slot, |e| e.set_password(token.expose()))
     }
 
-    fn clear(&self) -> Result<(), VaultError> {
-        self.with_entry(|e| match e.delete_credential() {
+    fn clear(&self, slot: &str) -> Result<(), VaultError> {
+        self.with_entry(slot, |e| match e.delete_credential() {
             Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
             Err(keyring_core::Error::Ambiguous(entries)) => {
                 entries.iter().for_each(|e| drop(e.delete_credential()));
@@ -171,7 +177,7 @@ fn platform_store() -> Result<Arc<keyring_core::api::CredentialStore>, VaultErro
 /// missing or locked keyring.
 #[derive(Default)]
 pub struct MemoryVault {
-    token: Mutex<Option<SessionToken>>,
+    tokens: Mutex<std::collections::BTreeMap<String, SessionToken>>,
     failing: std::sync::atomic::AtomicBool,
 }
 
@@ -187,14 +193,37 @@ impl MemoryVault {
             .store(failing, std::sync::atomic::Ordering::SeqCst);
     }
 
-    /// What is stored, bypassing failure injection (tests only look, never log it).
-    pub fn peek(&self) -> Option<SessionToken> {
-        self.token.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    /// What one slot holds, bypassing failure injection (tests only look, never log it).
+    pub fn peek_slot(&self, slot: &str) -> Option<SessionToken> {
+        self.tokens
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(slot)
+            .cloned()
     }
 
-    /// Replaces what is stored behind the app's back.
+    /// The token held, when the vault holds exactly one (tests of one person).
+    pub fn peek(&self) -> Option<SessionToken> {
+        let tokens = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
+        (tokens.len() == 1)
+            .then(|| tokens.values().next().cloned())
+            .flatten()
+    }
+
+    /// The slots that hold a token.
+    pub fn slots(&self) -> Vec<String> {
+        let tokens = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
+        tokens.keys().cloned().collect()
+    }
+
+    /// Replaces what the legacy slot holds behind the app's back (as an older version of
+    /// Latchkey, or another program, would).
     pub fn put(&self, token: Option<SessionToken>) {
-        *self.token.lock().unwrap_or_else(|e| e.into_inner()) = token;
+        let mut tokens = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
+        match token {
+            Some(token) => tokens.insert(LEGACY_SLOT.to_owned(), token),
+            None => tokens.remove(LEGACY_SLOT),
+        };
     }
 
     fn check(&self) -> Result<(), VaultError> {
@@ -206,32 +235,34 @@ impl MemoryVault {
 }
 
 impl TokenVault for MemoryVault {
-    fn load(&self) -> Result<Option<SessionToken>, VaultError> {
+    fn load(&self, slot: &str) -> Result<Option<SessionToken>, VaultError> {
         self.check()?;
-        Ok(self.peek())
+        Ok(self.peek_slot(slot))
     }
 
-    fn save(&self, token: &SessionToken) -> Result<(), VaultError> {
+    fn save(&self, slot: &str, token: &SessionToken) -> Result<(), VaultError> {
         self.check()?;
-        self.put(Some(token.clone()));
+        let mut tokens = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
+        tokens.insert(slot.to_owned(), token.clone());
         Ok(())
     }
 
-    fn clear(&self) -> Result<(), VaultError> {
+    fn clear(&self, slot: &str) -> Result<(), VaultError> {
         self.check()?;
-        self.put(None);
+        let mut tokens = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
+        tokens.remove(slot);
         Ok(())
     }
 }
 
 impl<T: TokenVault> TokenVault for Arc<T> {
-    fn load(&self) -> Result<Option<SessionToken>, VaultError> {
-        (**self).load()
+    fn load(&self, slot: &str) -> Result<Option<SessionToken>, VaultError> {
+        (**self).load(slot)
     }
-    fn save(&self, token: &SessionToken) -> Result<(), VaultError> {
-        (**self).save(token)
+    fn save(&self, slot: &str, token: &SessionToken) -> Result<(), VaultError> {
+        (**self).save(slot, token)
     }
-    fn clear(&self) -> Result<(), VaultError> {
-        (**self).clear()
+    fn clear(&self, slot: &str) -> Result<(), VaultError> {
+        (**self).clear(slot)
     }
 }

@@ -3,6 +3,8 @@
 //! touches SQLite or reads the clock.
 
 pub mod hashing;
+pub mod recovery_codes;
 pub mod rules;
 pub mod throttle;
 pub mod tokens;
+pub mod totp;

@@ -5,7 +5,7 @@
 //! New passwords are 8–255 characters after NFKC, never truncated or case-folded, and
 //! may not be a common password or contain the username.
 
-use crate::error::AuthError;
+use crate::error::{AuthError, Problem};
 use crate::secret::Password;
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -21,9 +21,6 @@ pub const USERNAME_MAX_CHARS: usize = 31;
 pub const PASSWORD_MIN_CHARS: usize = 8;
 /// Most characters in any password, new or entered at sign-in.
 pub const PASSWORD_MAX_CHARS: usize = 255;
-
-const USERNAME_RULE: &str =
-    "Usernames are 4 to 31 characters: letters, digits, underscore (_), hyphen (-) and dot (.), with no spaces.";
 
 const COMMON_PASSWORDS_TEXT: &str = include_str!("common-passwords.txt");
 
@@ -41,24 +38,22 @@ impl Username {
     /// `INVALID_USERNAME` with a message that says what is allowed.
     pub fn parse(raw: &str) -> Result<Self, AuthError> {
         if raw.trim() != raw {
-            return Err(AuthError::InvalidUsername(
-                "A username cannot start or end with a space. Usernames are 4 to 31 characters: letters, digits, _, - and .",
-            ));
+            return Err(AuthError::InvalidUsername(Problem::UsernameSpaces));
         }
         // Refuse absurd input before normalizing it (NFKC can expand text).
         if raw.len() > USERNAME_MAX_CHARS * 4 {
-            return Err(AuthError::InvalidUsername(USERNAME_RULE));
+            return Err(AuthError::InvalidUsername(Problem::UsernameRules));
         }
         let display: String = raw.nfkc().collect();
         let chars = display.chars().count();
         if !(USERNAME_MIN_CHARS..=USERNAME_MAX_CHARS).contains(&chars) {
-            return Err(AuthError::InvalidUsername(USERNAME_RULE));
+            return Err(AuthError::InvalidUsername(Problem::UsernameRules));
         }
         if !display
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
         {
-            return Err(AuthError::InvalidUsername(USERNAME_RULE));
+            return Err(AuthError::InvalidUsername(Problem::UsernameRules));
         }
         let normalized: String = display.to_lowercase().nfkc().collect();
         Ok(Self {
@@ -76,9 +71,7 @@ impl Username {
     pub fn parse_new(raw: &str) -> Result<Self, AuthError> {
         let name = Self::parse(raw)?;
         if !name.normalized.as_str().is_single_script() {
-            return Err(AuthError::InvalidUsername(
-                "A username must be written in one alphabet: do not mix, for example, Latin and Cyrillic letters.",
-            ));
+            return Err(AuthError::InvalidUsername(Problem::UsernameMixedScripts));
         }
         Ok(name)
     }
@@ -114,18 +107,14 @@ fn normalize_password(password: &Password) -> Zeroizing<String> {
 /// `INVALID_PASSWORD` when it is empty or longer than 255 characters.
 pub fn login_password(password: &Password) -> Result<Zeroizing<String>, AuthError> {
     if password.expose().is_empty() {
-        return Err(AuthError::InvalidPassword("Enter your password."));
+        return Err(AuthError::InvalidPassword(Problem::PasswordEmpty));
     }
     if password.expose().len() > PASSWORD_MAX_CHARS * 4 {
-        return Err(AuthError::InvalidPassword(
-            "Passwords are at most 255 characters.",
-        ));
+        return Err(AuthError::InvalidPassword(Problem::PasswordTooLong));
     }
     let normalized = normalize_password(password);
     if normalized.chars().count() > PASSWORD_MAX_CHARS {
-        return Err(AuthError::InvalidPassword(
-            "Passwords are at most 255 characters.",
-        ));
+        return Err(AuthError::InvalidPassword(Problem::PasswordTooLong));
     }
     Ok(normalized)
 }
@@ -140,22 +129,18 @@ pub fn new_password(
     normalized_username: &str,
 ) -> Result<Zeroizing<String>, AuthError> {
     if password.expose().is_empty() {
-        return Err(AuthError::InvalidPassword("Enter a password."));
+        return Err(AuthError::InvalidPassword(Problem::PasswordEmpty));
     }
     let normalized = login_password(password)?;
     if normalized.chars().count() < PASSWORD_MIN_CHARS {
-        return Err(AuthError::WeakPassword("Use at least 8 characters."));
+        return Err(AuthError::WeakPassword(Problem::PasswordTooShort));
     }
     let lowered = Zeroizing::new(normalized.to_lowercase());
     if is_common_password(&lowered) {
-        return Err(AuthError::WeakPassword(
-            "That password is one of the most common passwords. Choose something less predictable.",
-        ));
+        return Err(AuthError::WeakPassword(Problem::PasswordCommon));
     }
     if !normalized_username.is_empty() && lowered.contains(normalized_username) {
-        return Err(AuthError::WeakPassword(
-            "A password cannot contain the username.",
-        ));
+        return Err(AuthError::WeakPassword(Problem::PasswordContainsUsername));
     }
     Ok(normalized)
 }

@@ -1,13 +1,22 @@
 //! Sign-in throttling: how long a name must wait after consecutive failures.
 //!
 //! The first four failures cost nothing; from the fifth on, each further attempt must wait
-//! 1, 2, 4, … seconds, capped at 5 minutes. Pure functions of the failure count, the time
+//! 1, 2, 4, … seconds, capped at 5 minutes; from the hundredth on, the account is locked
+//! until an administrator or a recovery code opens it. Pure functions of the failure count, the time
 //! of the last failure and `now` (Unix milliseconds).
 
 /// Failures allowed before waits begin.
 pub const FREE_FAILURES: u32 = 4;
 /// The longest wait, in milliseconds.
 pub const MAX_WAIT_MS: i64 = 5 * 60 * 1000;
+/// After this many consecutive failures an account is locked for good (NIST SP 800-63B
+/// 5.2.2) until an administrator unlocks it or its owner uses a recovery code.
+pub const HARD_STOP_FAILURES: u32 = 100;
+
+/// Whether `failures` consecutive failures have reached the hard stop.
+pub fn is_hard_stopped(failures: u32) -> bool {
+    failures >= HARD_STOP_FAILURES
+}
 
 /// The wait imposed after `failures` consecutive failures, in milliseconds.
 pub fn wait_after(failures: u32) -> i64 {
@@ -53,6 +62,12 @@ mod tests {
         assert_eq!(retry_after_secs(5, 10_000, 11_000), None);
         assert_eq!(retry_after_secs(7, 10_000, 10_001), Some(4));
         assert_eq!(retry_after_secs(30, 0, 0), Some(300));
+    }
+
+    #[test]
+    fn the_hundredth_failure_is_a_hard_stop() {
+        assert!(!is_hard_stopped(99));
+        assert!(is_hard_stopped(100));
     }
 
     #[test]

@@ -66,6 +66,14 @@ pub fn add_failure(c: &Connection, key: &ThrottleKey, now: i64) -> rusqlite::Res
     .map(drop)
 }
 
+/// Takes back one failure (the reservation of a password that was right, when a second
+/// step is still to come).
+pub fn take_back(c: &Connection, key: &ThrottleKey) -> rusqlite::Result<()> {
+    c.prepare_cached("UPDATE login_attempt SET failures = max(failures - 1, 0) WHERE key_id = ?1")?
+        .execute([key])
+        .map(drop)
+}
+
 /// Forgets a key's failures (a correct password, or an administrator's unlock).
 pub fn clear(c: &Connection, key: &ThrottleKey) -> rusqlite::Result<()> {
     c.prepare_cached("DELETE FROM login_attempt WHERE key_id = ?1")?

@@ -28,9 +28,33 @@ pub enum EventKind {
     Unlocked,
     /// An account was deleted.
     AccountDeleted,
+    /// A password was set with a recovery code.
+    PasswordRecovered,
+    /// New recovery codes replaced the old ones.
+    RecoveryCodesRenewed,
+    /// Two-step sign-in was turned on.
+    TwoStepOn,
+    /// Two-step sign-in was turned off (by its owner, or by an administrator).
+    TwoStepOff,
 }
 
 impl EventKind {
+    /// Every kind of event (for checks that every kind has words in every language).
+    pub const ALL: [EventKind; 12] = [
+        Self::SignUp,
+        Self::SignIn,
+        Self::SignInFailed,
+        Self::SignOut,
+        Self::PasswordChanged,
+        Self::PasswordReset,
+        Self::Unlocked,
+        Self::AccountDeleted,
+        Self::PasswordRecovered,
+        Self::RecoveryCodesRenewed,
+        Self::TwoStepOn,
+        Self::TwoStepOff,
+    ];
+
     /// The stored name of the event.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -42,6 +66,10 @@ impl EventKind {
             Self::PasswordReset => "password-reset",
             Self::Unlocked => "unlocked",
             Self::AccountDeleted => "account-deleted",
+            Self::PasswordRecovered => "password-recovered",
+            Self::RecoveryCodesRenewed => "recovery-codes-renewed",
+            Self::TwoStepOn => "two-step-on",
+            Self::TwoStepOff => "two-step-off",
         }
     }
 }

@@ -92,6 +92,22 @@ pub const MIGRATIONS: &[&str] = &[
         WHERE kind = 'sign-in-failed'
           AND username NOT IN (SELECT substr(id, 10) FROM "key");
     "#,
+    // 5: locking (a locked session answers nothing but unlock, and stays locked across
+    // restarts), each person's language, one-time recovery codes (their hashes only) and
+    // two-step sign-in (RFC 6238: the secret, when it was turned on, the last step used).
+    r#"
+    ALTER TABLE "session" ADD COLUMN locked_at INTEGER;
+    ALTER TABLE "user" ADD COLUMN language TEXT;
+    ALTER TABLE "user" ADD COLUMN totp_secret BLOB;
+    ALTER TABLE "user" ADD COLUMN totp_enabled_at INTEGER;
+    ALTER TABLE "user" ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE recovery_code (
+        user_id    TEXT NOT NULL REFERENCES "user"(id) ON DELETE CASCADE,
+        code_hash  TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (user_id, code_hash)
+    ) STRICT, WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -11,6 +11,7 @@ pub mod db;
 pub mod keys;
 pub mod migrations;
 pub mod recent;
+pub mod recovery_codes;
 pub mod sessions;
 pub mod settings;
 pub mod users;

@@ -4,8 +4,8 @@
 use crate::model::Session;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-const COLUMNS: &str =
-    "id, user_id, active_expires, idle_expires, created_at, last_used_at, remember, reauth_at";
+const COLUMNS: &str = "id, user_id, active_expires, idle_expires, created_at, last_used_at, \
+                       remember, reauth_at, locked_at";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Session> {
     Ok(Session {
@@ -17,6 +17,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Session> {
         last_used_at: r.get(5)?,
         remember: r.get(6)?,
         reauth_at: r.get(7)?,
+        locked_at: r.get(8)?,
         fresh: false,
     })
 }
@@ -25,7 +26,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Session> {
 /// foreign-key violation.
 pub fn insert(c: &Connection, s: &Session, os_user: &str) -> rusqlite::Result<()> {
     c.prepare_cached(&format!(
-        r#"INSERT INTO "session" ({COLUMNS}, os_user) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"#
+        r#"INSERT INTO "session" ({COLUMNS}, os_user) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"#
     ))?
     .execute(params![
         s.id,
@@ -36,9 +37,27 @@ pub fn insert(c: &Connection, s: &Session, os_user: &str) -> rusqlite::Result<()
         s.last_used_at,
         s.remember,
         s.reauth_at,
+        s.locked_at,
         os_user
     ])
     .map(drop)
+}
+
+/// Locks a session at `at`, or unlocks it (`None`).
+pub fn set_locked(c: &Connection, id: &str, at: Option<i64>) -> rusqlite::Result<()> {
+    c.prepare_cached(r#"UPDATE "session" SET locked_at = ?1 WHERE id = ?2"#)?
+        .execute(params![at, id])
+        .map(drop)
+}
+
+/// The users with a session kept across restarts that `os_user`'s app made (whose tokens
+/// the keyring may hold).
+pub fn kept_user_ids(c: &Connection, os_user: &str) -> rusqlite::Result<Vec<String>> {
+    c.prepare_cached(
+        r#"SELECT DISTINCT user_id FROM "session" WHERE remember = 1 AND os_user = ?1"#,
+    )?
+    .query_map([os_user], |r| r.get(0))?
+    .collect()
 }
 
 /// Marks a session kept across restarts, or not.

@@ -21,7 +21,7 @@ impl FromSql for Role {
 
 const COLUMNS: &str = "id, username, created_at, last_login_at, previous_login_at, \
                        failures_before_login, role, must_change_password, \
-                       temporary_password_expires_at";
+                       temporary_password_expires_at, totp_enabled_at";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<User> {
     Ok(User {
@@ -34,6 +34,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<User> {
         role: r.get(6)?,
         must_change_password: r.get(7)?,
         temporary_password_expires_at: r.get(8)?,
+        two_step_since: r.get(9)?,
     })
 }
 
@@ -69,7 +70,7 @@ pub fn fill_skeletons(
 /// Adds a user, with the confusable skeleton of its name.
 pub fn insert(c: &Connection, user: &User, skeleton: &str) -> rusqlite::Result<()> {
     c.prepare_cached(&format!(
-        r#"INSERT INTO "user" ({COLUMNS}, skeleton) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"#
+        r#"INSERT INTO "user" ({COLUMNS}, skeleton) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"#
     ))?
     .execute(params![
         user.id,
@@ -81,6 +82,7 @@ pub fn insert(c: &Connection, user: &User, skeleton: &str) -> rusqlite::Result<(
         user.role,
         user.must_change_password,
         user.temporary_password_expires_at,
+        user.two_step_since,
         skeleton
     ])
     .map(drop)
@@ -159,6 +161,64 @@ pub fn delete(c: &Connection, user_id: &str) -> rusqlite::Result<bool> {
         .map(|n| n > 0)
 }
 
+/// A user's two-step secret and the last step a code was accepted for, when two-step
+/// sign-in is on.
+pub fn totp(c: &Connection, user_id: &str) -> rusqlite::Result<Option<(Vec<u8>, u64)>> {
+    c.prepare_cached(
+        r#"SELECT totp_secret, totp_last_step FROM "user"
+           WHERE id = ?1 AND totp_enabled_at IS NOT NULL"#,
+    )?
+    .query_row([user_id], |r| Ok((r.get(0)?, r.get::<_, i64>(1)?)))
+    .optional()
+    .map(|found| found.map(|(secret, step)| (secret, u64::try_from(step).unwrap_or(0))))
+}
+
+/// Turns two-step sign-in on with `secret` (accepted at `step`), or off (`None`).
+pub fn set_totp(
+    c: &Connection,
+    user_id: &str,
+    secret: Option<&[u8]>,
+    step: u64,
+    now: i64,
+) -> rusqlite::Result<()> {
+    c.prepare_cached(
+        r#"UPDATE "user" SET totp_secret = ?1, totp_enabled_at = ?2, totp_last_step = ?3
+           WHERE id = ?4"#,
+    )?
+    .execute(params![
+        secret,
+        secret.map(|_| now),
+        i64::try_from(step).unwrap_or(i64::MAX),
+        user_id
+    ])
+    .map(drop)
+}
+
+/// Records that a code of `step` was used, unless a code of that step or a later one was
+/// (no replay); returns whether it was recorded.
+pub fn use_totp_step(c: &Connection, user_id: &str, step: u64) -> rusqlite::Result<bool> {
+    c.prepare_cached(
+        r#"UPDATE "user" SET totp_last_step = ?1 WHERE id = ?2 AND totp_last_step < ?1"#,
+    )?
+    .execute(params![i64::try_from(step).unwrap_or(i64::MAX), user_id])
+    .map(|n| n > 0)
+}
+
+/// A user's chosen language (`en`, `ko`, …), if they chose one.
+pub fn language(c: &Connection, user_id: &str) -> rusqlite::Result<Option<String>> {
+    c.prepare_cached(r#"SELECT language FROM "user" WHERE id = ?1"#)?
+        .query_row([user_id], |r| r.get(0))
+        .optional()
+        .map(Option::flatten)
+}
+
+/// Records a user's language.
+pub fn set_language(c: &Connection, user_id: &str, language: &str) -> rusqlite::Result<()> {
+    c.prepare_cached(r#"UPDATE "user" SET language = ?1 WHERE id = ?2"#)?
+        .execute(params![language, user_id])
+        .map(drop)
+}
+
 /// Every user, oldest first, with the failed attempts recorded against its username key
 /// (`failures`, `last_failure_at`): the administrator's list.
 pub fn all_with_attempts(c: &Connection) -> rusqlite::Result<Vec<(User, u32, i64)>> {
@@ -175,7 +235,7 @@ pub fn all_with_attempts(c: &Connection) -> rusqlite::Result<Vec<(User, u32, i64
             .join(", ")
     ))?
     .query_map([USERNAME_PREFIX], |r| {
-        Ok((from_row(r)?, r.get(9)?, r.get(10)?))
+        Ok((from_row(r)?, r.get(10)?, r.get(11)?))
     })?
     .collect()
 }

@@ -28,7 +28,8 @@ fn hammer(a: &Accounts, tag: &str, signups: usize, failures: usize) -> Tally {
             let now = T0 + i64::try_from(i).unwrap() * DAY;
             match a.verify_credentials("victim", &pw("wrong-password"), now) {
                 Err(e) if e.code() == "INVALID_CREDENTIALS" => tally.invalid_answers += 1,
-                Err(e) if e.code() == "TOO_MANY_ATTEMPTS" => {}
+                // Waits, and the hard stop after a hundred failures in a row.
+                Err(e) if e.code() == "TOO_MANY_ATTEMPTS" || e.code() == "ACCOUNT_LOCKED" => {}
                 other => panic!(
                     "unexpected answer to a failed login: {:?}",
                     other.map_err(|e| e.code())

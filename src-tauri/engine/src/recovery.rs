@@ -1,0 +1,137 @@
+//! Forgotten passwords without a server: one-time recovery codes. A person gets ten at
+//! sign-up (and new ones whenever they ask, with their password); a code, their name and a
+//! new password set the password, end every other session and sign them in. Wrong codes are
+//! throttled with the same counters as sign-in; unknown names cost the same time; a
+//! recovery code also opens an account locked after a hundred failures.
+
+use crate::accounts::Accounts;
+use crate::credentials::{self, Reservation};
+use crate::error::AuthError;
+use crate::model::SignedIn;
+use crate::policy::rules::{self, Username};
+use crate::policy::tokens;
+use crate::secret::{Password, RecoveryCodes};
+use crate::store::attempts::{self, ThrottleKey};
+use crate::store::audit::{self, EventKind};
+use crate::store::{keys, recent, recovery_codes, sessions, users, KeyId};
+
+impl Accounts {
+    /// New recovery codes for a user, voiding the old ones, after checking the password.
+    ///
+    /// # Errors
+    /// `INVALID_CREDENTIALS`, `TOO_MANY_ATTEMPTS`, `ACCOUNT_LOCKED`, `INVALID_PASSWORD`;
+    /// `NOT_AUTHENTICATED` for an unknown user; a storage code.
+    pub fn new_recovery_codes(
+        &self,
+        user_id: &str,
+        password: &Password,
+        now: i64,
+    ) -> Result<RecoveryCodes, AuthError> {
+        let password = rules::login_password(password)?;
+        let key = credentials::password_key(self, user_id)?;
+        let verified = credentials::check_password(self, &key, &password, now)?;
+        let codes = self.db.write(|tx| {
+            verified.settle(tx)?;
+            let codes = credentials::issue_recovery_codes(tx, user_id, now)?;
+            let name = users::username(tx, user_id)?;
+            audit::record(
+                tx,
+                now,
+                EventKind::RecoveryCodesRenewed,
+                name.as_deref(),
+                None,
+            )?;
+            Ok(codes)
+        })?;
+        self.db.wipe_replaced();
+        Ok(codes)
+    }
+
+    /// How many unused recovery codes a user has.
+    ///
+    /// # Errors
+    /// A storage code.
+    pub fn recovery_codes_left(&self, user_id: &str) -> Result<u32, AuthError> {
+        self.db.read(|c| recovery_codes::count(c, user_id))
+    }
+
+    /// "Forgot your password?": with one of the account's recovery codes, sets a new
+    /// password (same rules as ever), uses the code up, ends every session of the account,
+    /// and signs the person in. When the last code was used, a new set comes with the
+    /// answer.
+    ///
+    /// # Errors
+    /// `INVALID_USERNAME`, the new-password rule codes (nothing is counted);
+    /// `INVALID_CREDENTIALS` for an unknown name or a wrong code (counted);
+    /// `TOO_MANY_ATTEMPTS`; a storage code.
+    pub fn recover_with_code(
+        &self,
+        username: &str,
+        code: &str,
+        new_password: &Password,
+        remember: bool,
+        now: i64,
+    ) -> Result<SignedIn, AuthError> {
+        let name = Username::parse(username)?;
+        let new_password = rules::new_password(new_password, name.normalized())?;
+        let key = KeyId::username(&name);
+        let Reservation {
+            row,
+            failures_before,
+        } = credentials::reserve(self, &key, now, false)?;
+        // Always hash: a wrong code or an unknown name costs what a success does.
+        let hash = self.hasher.hash(&new_password)?;
+        drop(new_password);
+        let Some(user_id) = row.map(|r| r.user_id) else {
+            credentials::record_failure(self, None, now)?;
+            return Err(AuthError::InvalidCredentials);
+        };
+        let token = tokens::new_token()?;
+        let session = self
+            .config
+            .session
+            .new_session(&token, &user_id, remember, now);
+        let signed = self.db.write(|tx| {
+            if !credentials::use_recovery_code(tx, &user_id, code)? {
+                return Err(AuthError::InvalidCredentials.into());
+            }
+            keys::set_hash(tx, &key, &hash)?;
+            users::set_temporary_password(tx, &user_id, None)?;
+            sessions::delete_for_user(tx, &user_id, None)?;
+            attempts::clear(tx, &ThrottleKey::from(&key))?;
+            users::record_sign_in(tx, &user_id, now, failures_before)?;
+            recent::note(tx, &self.os_user, &key, now)?;
+            sessions::insert(tx, &session, &self.os_user)?;
+            let codes = if recovery_codes::count(tx, &user_id)? == 0 {
+                Some(credentials::issue_recovery_codes(tx, &user_id, now)?)
+            } else {
+                None
+            };
+            let user = users::get(tx, &user_id)?.ok_or(AuthError::InvalidCredentials)?;
+            audit::record(
+                tx,
+                now,
+                EventKind::PasswordRecovered,
+                Some(&user.username),
+                None,
+            )?;
+            Ok((user, codes))
+        });
+        let (user, recovery_codes) = match signed {
+            Ok(signed) => signed,
+            Err(AuthError::InvalidCredentials) => {
+                credentials::record_failure(self, Some(&user_id), now)?;
+                return Err(AuthError::InvalidCredentials);
+            }
+            Err(e) => return Err(e),
+        };
+        self.db.wipe_replaced();
+        log::info!("password recovered with a recovery code");
+        Ok(SignedIn {
+            user,
+            session,
+            token,
+            recovery_codes,
+        })
+    }
+}

@@ -1,0 +1,174 @@
+//! Two-step sign-in with an authenticator app (TOTP, RFC 6238), which needs no network. A
+//! person turns it on by confirming a code from their app, and off with their password and
+//! a code (or a recovery code). The administrator can require it of administrators, and can
+//! turn it off for a member who lost their phone.
+
+use crate::accounts::Accounts;
+use crate::credentials;
+use crate::error::AuthError;
+use crate::model::{Role, Session, User};
+use crate::policy::{rules, totp};
+use crate::secret::Password;
+use crate::store::audit::{self, EventKind};
+use crate::store::{settings, users};
+use zeroize::Zeroizing;
+
+/// What a person needs to add Latchkey to their authenticator app. The secret is not stored
+/// until a code from the app confirms it.
+pub struct TwoStepSetup {
+    /// The secret (160 bits).
+    pub secret: Zeroizing<Vec<u8>>,
+    /// The `otpauth://` URI, for the QR code.
+    pub uri: Zeroizing<String>,
+    /// The secret in base32, to type in by hand.
+    pub base32: Zeroizing<String>,
+}
+
+impl std::fmt::Debug for TwoStepSetup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TwoStepSetup(***)")
+    }
+}
+
+impl Accounts {
+    /// A new secret for `user`'s authenticator app (nothing is stored yet).
+    ///
+    /// # Errors
+    /// `INTERNAL` when the OS random source fails.
+    pub fn two_step_setup(&self, user: &User) -> Result<TwoStepSetup, AuthError> {
+        let secret = totp::new_secret()?;
+        let (uri, base32) = totp::provisioning(&secret, &user.username)?;
+        Ok(TwoStepSetup {
+            secret,
+            uri,
+            base32,
+        })
+    }
+
+    /// Turns two-step sign-in on with `secret`, once `code` from the app matches it.
+    ///
+    /// # Errors
+    /// `INVALID_CREDENTIALS` for a code that does not match (counted toward throttling);
+    /// `TOO_MANY_ATTEMPTS`; a storage code.
+    pub fn enable_two_step(
+        &self,
+        user_id: &str,
+        secret: &[u8],
+        code: &str,
+        now: i64,
+    ) -> Result<(), AuthError> {
+        let key = credentials::password_key(self, user_id)?;
+        credentials::reserve(self, &key, now, true)?;
+        let Some(step) = totp::matching_step(secret, code, now) else {
+            credentials::record_failure(self, Some(user_id), now)?;
+            return Err(AuthError::InvalidCredentials);
+        };
+        self.db.write(|tx| {
+            crate::store::attempts::clear(tx, &(&key).into())?;
+            users::set_totp(tx, user_id, Some(secret), step, now)?;
+            let name = users::username(tx, user_id)?;
+            audit::record(tx, now, EventKind::TwoStepOn, name.as_deref(), None)?;
+            Ok(())
+        })
+    }
+
+    /// Turns two-step sign-in off, after the password and a current code (or a recovery
+    /// code).
+    ///
+    /// # Errors
+    /// `INVALID_CREDENTIALS` for a wrong password or code (counted); `TOO_MANY_ATTEMPTS`,
+    /// `ACCOUNT_LOCKED`, `INVALID_PASSWORD`; a storage code.
+    pub fn disable_two_step(
+        &self,
+        user_id: &str,
+        password: &Password,
+        code: &str,
+        now: i64,
+    ) -> Result<(), AuthError> {
+        let password = rules::login_password(password)?;
+        let key = credentials::password_key(self, user_id)?;
+        let verified = credentials::check_password(self, &key, &password, now)?;
+        let result = self.db.write(|tx| {
+            if !credentials::check_second_factor(tx, user_id, code, now)? {
+                return Err(AuthError::InvalidCredentials.into());
+            }
+            verified.settle(tx)?;
+            users::set_totp(tx, user_id, None, 0, now)?;
+            let name = users::username(tx, user_id)?;
+            audit::record(tx, now, EventKind::TwoStepOff, name.as_deref(), None)?;
+            Ok(())
+        });
+        if let Err(AuthError::InvalidCredentials) = result {
+            credentials::record_failure(self, Some(user_id), now)?;
+        }
+        result
+    }
+
+    /// Whether administrators must use two-step sign-in on this computer.
+    ///
+    /// # Errors
+    /// A storage code.
+    pub fn two_step_for_admins(&self) -> Result<bool, AuthError> {
+        self.db.read(settings::two_step_for_admins)
+    }
+
+    /// Whether `user` must turn two-step sign-in on before anything else (an administrator,
+    /// on a computer that requires it, without it).
+    ///
+    /// # Errors
+    /// A storage code.
+    pub fn two_step_setup_required(&self, user: &User) -> Result<bool, AuthError> {
+        Ok(user.role == Role::Admin
+            && user.two_step_since.is_none()
+            && self.two_step_for_admins()?)
+    }
+
+    /// Administrators: requires (or stops requiring) two-step sign-in of administrators.
+    ///
+    /// # Errors
+    /// As [`Accounts::authorize_admin`].
+    pub fn admin_set_two_step_for_admins(
+        &self,
+        admin: &Session,
+        required: bool,
+        password: Option<&Password>,
+        now: i64,
+    ) -> Result<(), AuthError> {
+        self.authorize_admin(admin, password, now)?;
+        self.db
+            .write(|tx| Ok(settings::set_two_step_for_admins(tx, required)?))
+    }
+
+    /// Administrators: turns two-step sign-in off for another account (a lost phone);
+    /// always needs the administrator's password.
+    ///
+    /// # Errors
+    /// As [`Accounts::authorize_admin`]; `CANNOT_TARGET_SELF`; `ACCOUNT_NOT_FOUND`.
+    pub fn admin_disable_two_step(
+        &self,
+        admin: &Session,
+        target: &str,
+        password: &Password,
+        now: i64,
+    ) -> Result<(), AuthError> {
+        self.authorize_admin_with_password(admin, password, now)?;
+        if target == admin.user_id {
+            return Err(AuthError::CannotTargetSelf);
+        }
+        self.db.write(|tx| {
+            let Some(name) = users::username(tx, target)? else {
+                return Err(AuthError::AccountNotFound.into());
+            };
+            users::set_totp(tx, target, None, 0, now)?;
+            let actor = users::username(tx, &admin.user_id)?;
+            audit::record(
+                tx,
+                now,
+                EventKind::TwoStepOff,
+                Some(&name),
+                actor.as_deref(),
+            )?;
+            Ok(())
+        })
+    }
+}
