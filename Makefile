@@ -4,10 +4,10 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-# Debian packages: build (WebKitGTK); tests (X server, D-Bus, gnome-keyring, secret-tool,
+# Debian packages: build (WebKitGTK; libdbus, which the app links from the system); tests (X server, D-Bus, gnome-keyring, secret-tool,
 # xwininfo, the WebKit WebDriver, the reference argon2 and pyotp for independent checks, a
 # Korean font for the Korean screens); installers (rpm for .rpm, lintian to check the .deb).
-APT_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev \
+APT_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libdbus-1-dev \
 	xvfb x11-utils dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver \
 	python3-argon2 python3-pyotp fonts-nanum rpm lintian file
 TAURI_CLI := npx --yes @tauri-apps/cli@2.12.5
@@ -65,8 +65,13 @@ bundle: deps
 package-check: bundle
 	.ci/package-check.sh
 
+# The start-up benchmark compares Latchkey with the empty Tauri app of benches/empty-app,
+# built first with the same release profile; the goals of every benchmark are printed last.
 bench: deps
+	cargo build --release -p latchkey-empty-app
+	rm -f target/bench-summary/goals-*.txt
 	cargo bench
+	@echo; echo "Goals (each against a floor measured in the same run):"; cat target/bench-summary/goals-*.txt
 
 clean:
 	cargo clean

@@ -1,9 +1,15 @@
-//! Start-up, memory and size of the real app (the binary `cargo bench` builds with the
-//! release settings), under a private Xvfb and gnome-keyring:
-//! - start-up: from spawning the process to the sign-in screen being ready for input (the
-//!   page reports it; goal ≤ 500 ms);
-//! - memory: resident memory of the app and its WebKit processes, idle on the profile;
-//! - size: the binary and, when `make bundle` has run, the `.deb`.
+//! Latchkey against an empty Tauri 2 app (`benches/empty-app`, one page with a form, built
+//! from the same lock file with the same release profile), launched in turn in one run under
+//! a private Xvfb, D-Bus and gnome-keyring:
+//! - start-up: from spawning the process to the page reporting itself ready for input
+//!   (focus in the username field). Latchkey's sign-in screen (a database with accounts,
+//!   nobody kept signed in) goal ≤ 1.05× the empty app; its profile with a kept session
+//!   ≤ 1.10×; medians of 15 alternating launches each;
+//! - memory idle (resident, all the app's processes) on the sign-in screen and the profile:
+//!   ≤ 1.05×;
+//! - the stripped binaries: ≤ 1.5×; the `.deb` (when `make bundle` has run): ≤ 4 MiB.
+//!
+//! Under `cargo test --all-targets` it launches each once, as a smoke test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "support.rs"]
@@ -12,210 +18,222 @@ mod support;
 #[path = "../tests/common/desktop.rs"]
 mod desktop;
 
-use criterion::Criterion;
+mod apps;
+
+use apps::{empty_app, ensure_empty_app, launch, median, Running, LATCHKEY};
 use desktop::{PrivateBus, PrivateDisplay};
 use latchkey::APP_IDENTIFIER;
 use latchkey_engine::{Accounts, Config, Password};
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
-use support::{fmt, report};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use support::report;
+use tauri_plugin_latchkey::vault::slot_of;
 
-const BINARY: &str = env!("CARGO_BIN_EXE_latchkey");
+const PASSWORD: &str = "violet-Harbor-42";
 
-struct Running {
-    child: Child,
-    ready: mpsc::Receiver<String>,
+/// What is launched: the empty app, or Latchkey on one of two data folders.
+#[derive(Clone, Copy, PartialEq)]
+enum Case {
+    Empty,
+    SignIn,
+    Profile,
 }
 
-fn launch(display: &PrivateDisplay, bus: &PrivateBus, data: &Path) -> Running {
-    let mut child = Command::new(BINARY)
-        .env("DISPLAY", &display.display)
-        .envs(bus.env())
-        .env("LATCHKEY_DATA_DIR", data)
-        .env("LATCHKEY_STARTUP_PROBE", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start latchkey");
-    let (tx, ready) = mpsc::channel();
-    let stdout = child.stdout.take().expect("stdout");
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if line.starts_with("latchkey-ready") {
-                let _ = tx.send(line);
-            }
+struct Bench {
+    display: PrivateDisplay,
+    bus: PrivateBus,
+    /// Three accounts, nobody kept signed in.
+    accounts: tempfile::TempDir,
+    /// One account kept signed in (its token in the keyring).
+    kept: tempfile::TempDir,
+}
+
+impl Bench {
+    fn new() -> Self {
+        let display = PrivateDisplay::start();
+        let bus = PrivateBus::with_secret_service();
+        let now = latchkey_engine::now_ms();
+        let accounts = support::bench_dir("startup-accounts-");
+        let a = Accounts::open(accounts.path(), Config::default()).unwrap();
+        for name in ["Ada-L", "Grace", "Linus"] {
+            a.sign_up(name, &Password::new(PASSWORD), false, now)
+                .unwrap();
         }
-    });
-    Running { child, ready }
-}
-
-impl Running {
-    fn wait_ready(&self, page: &str) {
-        let line = self
-            .ready
-            .recv_timeout(Duration::from_secs(60))
-            .expect("the app never reported a ready screen");
-        assert!(
-            line.contains(page),
-            "expected the {page} screen, got {line}"
+        drop(a);
+        let kept = support::bench_dir("startup-kept-");
+        let signed = Accounts::open(kept.path(), Config::default())
+            .unwrap()
+            .sign_up("Resident", &Password::new(PASSWORD), true, now)
+            .unwrap();
+        bus.store(
+            APP_IDENTIFIER,
+            &slot_of(&signed.user.id),
+            signed.token.expose(),
         );
-    }
-
-    fn stop(mut self) {
-        let _ = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.child.id().to_string())
-            .status();
-        let _ = self.child.wait();
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-fn time_to_sign_in_screen(display: &PrivateDisplay, bus: &PrivateBus) -> Duration {
-    let data = tempfile::tempdir().unwrap();
-    let start = Instant::now();
-    let app = launch(display, bus, data.path());
-    app.wait_ready("login");
-    let elapsed = start.elapsed();
-    app.stop();
-    elapsed
-}
-
-/// Resident memory (KiB) of a process and all its descendants.
-fn tree_rss_kib(root: u32) -> (u64, usize) {
-    let mut parents = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-            continue;
-        };
-        let after = stat.rsplit_once(") ").map_or("", |(_, rest)| rest);
-        if let Some(ppid) = after
-            .split_whitespace()
-            .nth(1)
-            .and_then(|p| p.parse::<u32>().ok())
-        {
-            parents.push((pid, ppid));
+        Self {
+            display,
+            bus,
+            accounts,
+            kept,
         }
     }
-    let mut tree = vec![root];
-    let mut i = 0;
-    while i < tree.len() {
-        let p = tree[i];
-        tree.extend(parents.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
-        i += 1;
+
+    fn start(&self, case: Case) -> (Running, Duration) {
+        let (binary, data, page): (PathBuf, &Path, &str) = match case {
+            Case::Empty => (empty_app(), self.accounts.path(), "empty"),
+            Case::SignIn => (LATCHKEY.into(), self.accounts.path(), "login"),
+            Case::Profile => (LATCHKEY.into(), self.kept.path(), "profile"),
+        };
+        let mut app = launch(&binary, &self.display, &self.bus, data);
+        let ready = app.wait_ready(page);
+        (app, ready)
     }
-    let rss = tree
-        .iter()
-        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/status")).ok())
-        .filter_map(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-        })
-        .sum();
-    (rss, tree.len())
+}
+
+/// `a / b` with its goal, as one line of the summary.
+fn ratio_line(what: &str, a: f64, b: f64, unit: &str, goal: f64) -> (String, bool) {
+    let ratio = a / b;
+    let met = ratio <= goal;
+    (
+        format!(
+            "{what}: {a:.1} {unit} vs empty app {b:.1} {unit} = {ratio:.3}x (goal <= {goal}x) {}",
+            if met { "MET" } else { "MISSED" }
+        ),
+        met,
+    )
 }
 
 fn main() {
     let full = support::full_run();
-    let display = PrivateDisplay::start();
-    let bus = PrivateBus::with_secret_service();
+    ensure_empty_app();
+    let bench = Bench::new();
+    let cases = [Case::Empty, Case::SignIn, Case::Profile];
 
-    let mut samples = Vec::new();
-    if full {
-        let mut c = Criterion::default()
-            .configure_from_args()
-            .sample_size(10)
-            .measurement_time(Duration::from_secs(15));
-        c.bench_function("startup_to_sign_in_screen", |b| {
-            b.iter_custom(|iters| {
-                (0..iters)
-                    .map(|_| time_to_sign_in_screen(&display, &bus))
-                    .sum()
-            })
-        });
-        c.final_summary();
-        samples.extend((0..15).map(|_| time_to_sign_in_screen(&display, &bus)));
-    } else {
-        samples.push(time_to_sign_in_screen(&display, &bus));
+    // Start-up: rounds of one launch each, the order rotating from round to round.
+    let rounds = if full { 15 } else { 1 };
+    let mut times: [Vec<Duration>; 3] = Default::default();
+    let mut setups: [Vec<Duration>; 3] = Default::default();
+    let mut in_page: [Vec<Duration>; 3] = Default::default();
+    for round in 0..rounds {
+        for k in 0..3 {
+            let i = (round + k) % 3;
+            let (app, ready) = bench.start(cases[i]);
+            times[i].push(ready);
+            setups[i].extend(app.setup_after);
+            in_page[i].extend(app.page_ready_ms.map(Duration::from_millis));
+            app.stop();
+        }
     }
-    samples.sort();
-    let median = samples[samples.len() / 2];
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let [empty_t, signin_t, profile_t] = times.each_mut().map(|t| ms(median(t)));
+    let page = in_page.each_mut().map(|s| {
+        if s.is_empty() {
+            "-".to_owned()
+        } else {
+            format!("{:.0} ms", ms(median(s)))
+        }
+    });
+    let setup = setups.each_mut().map(|s| {
+        if s.is_empty() {
+            "-".to_owned()
+        } else {
+            format!("{:.0} ms", ms(median(s)))
+        }
+    });
     report(
         "startup",
         &format!(
-            "start-up to an interactive sign-in screen: median {} (min {}, max {}, {} launches)  goal 500 ms  {}",
-            fmt(median),
-            fmt(samples[0]),
-            fmt(samples[samples.len() - 1]),
-            samples.len(),
-            if median <= Duration::from_millis(500) { "MET" } else { "MISSED" }
+            "start-up, medians of {rounds} alternating launches: empty app {empty_t:.1} ms, sign-in {signin_t:.1} ms, kept profile {profile_t:.1} ms; setup hook reached at {} / {} / {}; the page ready {} / {} / {} after its navigation began",
+            setup[0], setup[1], setup[2], page[0], page[1], page[2]
         ),
     );
 
-    // Memory, idle on the profile screen of a kept session.
-    let data = tempfile::tempdir().unwrap();
-    let signed = Accounts::open(data.path(), Config::default())
-        .unwrap()
-        .sign_up(
-            "Resident",
-            &Password::new("violet-Harbor-42"),
-            true,
-            latchkey_engine::now_ms(),
-        )
-        .unwrap();
-    bus.store(APP_IDENTIFIER, "session", signed.token.expose());
-    let app = launch(&display, &bus, data.path());
-    app.wait_ready("profile");
-    std::thread::sleep(Duration::from_secs(3));
-    let (first, _) = tree_rss_kib(app.child.id());
-    std::thread::sleep(Duration::from_secs(1));
-    let (rss, processes) = tree_rss_kib(app.child.id());
-    let main_only = std::fs::read_to_string(format!("/proc/{}/status", app.child.id()))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-        })
-        .unwrap_or(0);
-    app.stop();
+    // Memory, idle: three seconds after the screen is ready, then a second reading.
+    let samples = if full { 5 } else { 1 };
+    let mut memory: [Vec<u64>; 3] = Default::default();
+    let mut processes = [0usize; 3];
+    for round in 0..samples {
+        for k in 0..3 {
+            let i = (round + k) % 3;
+            let (app, _) = bench.start(cases[i]);
+            std::thread::sleep(Duration::from_secs(3));
+            let (kib, count) = app.memory();
+            memory[i].push(kib);
+            processes[i] = count;
+            app.stop();
+        }
+    }
+    let mib = memory.each_mut().map(|m| {
+        m.sort_unstable();
+        m[m.len() / 2] as f64 / 1024.0
+    });
     report(
         "startup",
         &format!(
-            "memory idle on the profile: {:.1} MiB in {processes} processes (app process {:.1} MiB); a second earlier {:.1} MiB",
-            rss as f64 / 1024.0,
-            main_only as f64 / 1024.0,
-            first as f64 / 1024.0
+            "memory idle, medians of {samples}: empty app {:.1} MiB ({} processes), sign-in {:.1} MiB ({}), profile {:.1} MiB ({})",
+            mib[0], processes[0], mib[1], processes[1], mib[2], processes[2]
         ),
     );
 
-    let binary = std::fs::metadata(BINARY).map(|m| m.len()).unwrap_or(0);
-    let deb_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/bundle/deb");
-    let deb = std::fs::read_dir(&deb_dir)
-        .ok()
-        .and_then(|d| {
-            d.flatten()
-                .find(|e| e.file_name().to_string_lossy().ends_with(".deb"))
-        })
-        .and_then(|e| e.metadata().ok())
-        .map(|m| m.len());
-    report(
-        "startup",
-        &format!(
-            "size: binary {:.2} MiB ({}); .deb {}",
-            binary as f64 / 1_048_576.0,
-            BINARY,
-            deb.map_or("not built (run make bundle)".into(), |d| format!(
-                "{:.2} MiB",
-                d as f64 / 1_048_576.0
-            ))
+    let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len()) as f64 / 1_048_576.0;
+    let (ours, theirs) = (size(Path::new(LATCHKEY)), size(&empty_app()));
+    let deb =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/bundle/deb"))
+            .ok()
+            .and_then(|d| {
+                d.flatten()
+                    .find(|e| e.file_name().to_string_lossy().ends_with(".deb"))
+            })
+            .map(|e| size(&e.path()));
+
+    let lines = [
+        ratio_line(
+            "start-up to the sign-in screen",
+            signin_t,
+            empty_t,
+            "ms",
+            1.05,
         ),
-    );
+        ratio_line(
+            "start-up to the kept profile",
+            profile_t,
+            empty_t,
+            "ms",
+            1.10,
+        ),
+        ratio_line(
+            "memory idle on the sign-in screen",
+            mib[1],
+            mib[0],
+            "MiB",
+            1.05,
+        ),
+        ratio_line("memory idle on the profile", mib[2], mib[0], "MiB", 1.05),
+        ratio_line("stripped binary", ours, theirs, "MiB", 1.5),
+    ];
+    let mut goals: Vec<String> = lines.iter().map(|(l, _)| l.clone()).collect();
+    goals.push(match deb {
+        Some(deb) => format!(
+            ".deb: {deb:.2} MiB (goal <= 4 MiB) {}",
+            if deb <= 4.0 { "MET" } else { "MISSED" }
+        ),
+        None => ".deb: not built (run make bundle first)".into(),
+    });
+    for line in &goals {
+        report("startup", line);
+    }
+    if full {
+        support::goals("startup", &goals);
+        let body = format!(
+            "Medians of {rounds} alternating launches (start-up) and {samples} (memory). Tauri's setup hook reached {} (empty app) / {} (sign-in) / {} (profile) after spawn; the page ready {} / {} / {} after its navigation began.\n\n{}",
+            setup[0],
+            setup[1],
+            setup[2],
+            page[0],
+            page[1],
+            page[2],
+            goals.iter().map(|l| format!("- {l}")).collect::<Vec<_>>().join("\n")
+        );
+        support::write_results("startup", &body);
+    }
 }

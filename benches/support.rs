@@ -70,3 +70,75 @@ pub fn bench_dir(name: &str) -> tempfile::TempDir {
         .tempdir_in(root)
         .expect("temp dir")
 }
+
+/// A goal line for `make bench`'s closing summary: kept in `target/bench-summary/goals-<bench>.txt`,
+/// rewritten by each full run of that benchmark.
+pub fn goals(bench: &str, lines: &[String]) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join("bench-summary");
+    let _ = std::fs::create_dir_all(&dir);
+    let _ = std::fs::write(
+        dir.join(format!("goals-{bench}.txt")),
+        lines.join("\n") + "\n",
+    );
+}
+
+/// This machine, in one line: processor, cores, memory, kernel and WebKitGTK.
+pub fn machine() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let cpu = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .map(|l| l.trim_start_matches([' ', '\t', ':']).to_owned())
+        .unwrap_or_else(|| "unknown processor".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let mem_gib = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .find_map(|l| l.strip_prefix("MemTotal:"))
+                .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kib| kib / 1_048_576.0);
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+    let webkit = std::process::Command::new("dpkg-query")
+        .args(["-W", "-f=${Version}", "libwebkit2gtk-4.1-0"])
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    format!(
+        "{cpu}, {cores} cores, {mem_gib:.0} GiB, Linux {}, WebKitGTK {webkit}",
+        kernel.trim()
+    )
+}
+
+/// Replaces the block between `<!-- results:<name> -->` and `<!-- /results:<name> -->` in
+/// `benches/README.md` with `body`, headed by today's date and this machine. Full runs only.
+pub fn write_results(name: &str, body: &str) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/README.md");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return;
+    };
+    let (open, close) = (
+        format!("<!-- results:{name} -->"),
+        format!("<!-- /results:{name} -->"),
+    );
+    let (Some(start), Some(end)) = (text.find(&open), text.find(&close)) else {
+        eprintln!("benches/README.md has no {open} … {close} block; results not written");
+        return;
+    };
+    let date = std::process::Command::new("date")
+        .args(["-u", "+%Y-%m-%d %H:%M UTC"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    let block = format!(
+        "{open}\n_Written by `make bench` on {date}; {}._\n\n{}\n",
+        machine(),
+        body.trim_end()
+    );
+    let updated = format!("{}{block}{}", &text[..start], &text[end..]);
+    let _ = std::fs::write(&path, updated);
+}

@@ -5,9 +5,11 @@
 //! settings from the environment and runs the app.
 
 pub mod logging;
+#[cfg(target_os = "linux")]
+pub mod single_instance;
 
 use std::path::PathBuf;
-use tauri::{App, Builder, Listener, Manager, Runtime};
+use tauri::{App, Builder, Listener, Runtime};
 use tauri_plugin_latchkey::engine::{now_ms, Config};
 use tauri_plugin_latchkey::vault::TokenVault;
 
@@ -86,11 +88,19 @@ pub fn run_app<R: Runtime>(builder: Builder<R>, settings: Settings) -> tauri::Re
         .build(context())
 }
 
-/// Starts the desktop app and blocks until it exits.
+/// Starts the desktop app and blocks until it exits. A second instance shows the first
+/// one's window and exits.
 pub fn run() {
     logging::init();
+    #[cfg(target_os = "linux")]
+    let (builder, claim) = match single_instance::claim(APP_IDENTIFIER) {
+        single_instance::Claim::Second => return,
+        claim => (tauri::Builder::default(), claim),
+    };
+    #[cfg(not(target_os = "linux"))]
     let builder =
         tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            use tauri::Manager as _;
             if let Some(window) = app.get_webview_window("main") {
                 let _ = window.unminimize();
                 let _ = window.show();
@@ -98,7 +108,11 @@ pub fn run() {
             }
         }));
     match run_app(builder, Settings::from_env()) {
-        Ok(app) => app.run(|_, _| {}),
+        Ok(app) => {
+            #[cfg(target_os = "linux")]
+            claim.serve(app.handle());
+            app.run(|_, _| {});
+        }
         Err(e) => {
             log::error!("Latchkey could not start: {e}");
             std::process::exit(1);

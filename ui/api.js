@@ -4,6 +4,7 @@
 // finds its words in the catalogs (i18n.js), never in the error's English message.
 
 const tauri = window.__TAURI__;
+performance.mark('modules'); // the first of the page's modules to run (start-up timing)
 
 export class ApiError extends Error {
   constructor(code, details = {}) {
@@ -80,9 +81,21 @@ export function onLocked(handler) {
   if (tauri && tauri.event) tauri.event.listen('latchkey://locked', handler).catch(() => {});
 }
 
-// Tells the app a screen is ready for input (the start-up benchmark times this).
+// Tells the app a screen is ready for input: the start-up benchmark times this, and the
+// first one lets Rust begin the start-up work that can wait. `at`: milliseconds since the
+// page's navigation began, at the response, the parsed document, the first module run, the
+// session's answer and now.
 export function announceReady(screen) {
-  if (tauri && tauri.event) tauri.event.emit('latchkey://ready', { page: screen }).catch(() => {});
+  if (!tauri || !tauri.event) return;
+  const navigation = performance.getEntriesByType('navigation')[0];
+  const at = {
+    response: Math.round(navigation?.responseEnd ?? 0),
+    parsed: Math.round(navigation?.domInteractive ?? 0),
+    modules: Math.round(performance.getEntriesByName('modules')[0]?.startTime ?? 0),
+    session: Math.round(performance.getEntriesByName('session')[0]?.startTime ?? 0),
+    ready: Math.round(performance.now()),
+  };
+  tauri.event.emit('latchkey://ready', { page: screen, at }).catch(() => {});
 }
 
 // Where a signed-in person belongs: a temporary password is replaced first, then two-step

@@ -20,6 +20,11 @@ async function load(tag) {
   return loaded.get(tag);
 }
 
+// The catalogs the first screen most likely needs are fetched while Rust answers who is
+// here (which decides the language): English, and the browser engine's idea of the system's.
+load('en');
+load((navigator.language || 'en').split('-')[0].toLowerCase());
+
 // Switches the page to `tag` and rewrites every marked element.
 export async function useLanguage(tag) {
   const [en, chosen] = await Promise.all([load('en'), load(tag || 'en')]);

@@ -10,15 +10,13 @@ function leave(result) {
   window.location.replace(`${homeFor(result.profile)}${notice}`);
 }
 
+// The recent names are asked for at once, alongside the session, not after it.
+let recentNames = api.recentAccounts().catch(() => []);
+
 // Recent names on this OS account, and everyone signed in here (marked "signed in,
 // locked"): a click fills the username and moves on to the password.
 async function showRecent(people) {
-  let names = [];
-  try {
-    names = await api.recentAccounts();
-  } catch {
-    names = [];
-  }
+  const names = await recentNames;
   const here = new Map(people.map((p) => [p.username.toLowerCase(), p]));
   const all = [...people.map((p) => p.username), ...names.filter((n) => !here.has(n.toLowerCase()))];
   $('recent-list').replaceChildren(
@@ -49,6 +47,7 @@ async function showRecent(people) {
         forget.setAttribute('aria-label', t('signin.forgetName', { name }));
         forget.addEventListener('click', async () => {
           await api.forgetRecentAccount(name).catch(() => {});
+          recentNames = api.recentAccounts().catch(() => []);
           showRecent(people);
         });
         item.append(forget);
@@ -115,9 +114,8 @@ onSubmit($('code-form'), async () => {
 
 $('code-cancel').addEventListener('click', startAgain);
 
-startPage('login', 'signed-out').then(async (state) => {
-  if (!state) return;
+startPage('login', 'signed-out', async (state) => {
   await showRecent(state.people || []);
   document.addEventListener('latchkey:language', () => showRecent(state.people || []));
-  $('username').focus();
+  return $('username');
 });

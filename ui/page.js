@@ -95,13 +95,26 @@ function wireLock(state) {
   reportActivity(state.lockAfterSecs);
 }
 
+// Where the window opens at the next start (read by start.js): on the profile when someone
+// here is kept signed in, else on the sign-in screen.
+function rememberStart(state) {
+  try {
+    localStorage.setItem('latchkey.start', state.people?.some((person) => person.kept) ? 'profile' : 'login');
+  } catch {
+    // No storage: the next start opens on the sign-in screen.
+  }
+}
+
 // Starts a screen. `needs`: 'signed-out' (sign-in, sign-up, recovery), 'signed-in', or
-// 'locked' (the lock screen). Resolves with the session state, or null when leaving.
-export async function startPage(screen, needs) {
+// 'locked' (the lock screen). `show(state)`, if given, fills the screen before it is shown
+// and may return the element to focus; the screen is ready for input after that. Resolves
+// with the session state, or null when leaving.
+export async function startPage(screen, needs, show) {
   document.body.dataset.screen = screen;
   let state;
   try {
     state = await api.session();
+    performance.mark('session');
   } catch (error) {
     await useLanguage(navigator.language?.split('-')[0] || 'en');
     document.body.classList.remove('routing');
@@ -113,13 +126,16 @@ export async function startPage(screen, needs) {
     announceReady(screen);
     return null;
   }
+  rememberStart(state);
   const elsewhere = destination(state, screen, needs);
   if (elsewhere) return go(elsewhere);
   await useLanguage(state.language);
   showLanguages(state);
   showNotice(state);
   if (needs === 'signed-in') wireLock(state);
+  const focus = show ? await show(state) : null;
   document.body.classList.remove('routing');
+  focus?.focus();
   announceReady(screen);
   return state;
 }

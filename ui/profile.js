@@ -164,10 +164,9 @@ onSubmit($('delete-form'), async () => {
   }
 });
 
-startPage('profile', 'signed-in').then((state) => {
-  if (!state) return;
+startPage('profile', 'signed-in', (state) => {
   profile = state.profile;
   render();
   document.addEventListener('latchkey:language', render);
-  $('logout').focus();
+  return $('logout');
 });

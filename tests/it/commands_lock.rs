@@ -159,8 +159,8 @@ fn switching_keeps_people_signed_in_and_nobody_sees_anyone_elses_data() {
     assert_eq!(
         state["people"],
         json!([
-            {"username": "Alice", "locked": true, "current": false},
-            {"username": "Bobby", "locked": false, "current": true}
+            {"username": "Alice", "locked": true, "current": false, "kept": true},
+            {"username": "Bobby", "locked": false, "current": true, "kept": false}
         ]),
         "Alice was locked when Bobby came to the keyboard"
     );
@@ -209,7 +209,7 @@ fn switching_keeps_people_signed_in_and_nobody_sees_anyone_elses_data() {
     let state = app.call("session", json!({})).unwrap();
     assert_eq!(
         state["people"],
-        json!([{"username": "Bobby", "locked": true, "current": false}])
+        json!([{"username": "Bobby", "locked": true, "current": false, "kept": false}])
     );
     app.quit();
     assert_eq!(count(dir.path(), r#"SELECT count(*) FROM "session""#), 0);

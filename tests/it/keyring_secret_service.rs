@@ -59,15 +59,18 @@ fn token_round_trip_through_gnome_keyring_and_faults() {
     assert_eq!(bus.lookup(APP_IDENTIFIER, &slot), None);
     drop(again);
 
-    // Garbage behind the app's back (in the one slot versions before 0.2 used, which is read
-    // once at start-up): signed out, and the garbage removed.
-    bus.store(APP_IDENTIFIER, LEGACY_SLOT, "not-a-token\u{7f}");
+    // A kept token replaced by garbage behind the app's back: at the next start, signed
+    // out, and the garbage removed.
+    let keeping = TestApp::start(dir.path(), real_vault());
+    keeping.call("login", creds("alice", GOOD_PW, true)).unwrap();
+    keeping.quit();
+    bus.store(APP_IDENTIFIER, &slot, "not-a-token\u{7f}");
     let after_garbage = TestApp::start(dir.path(), real_vault());
     assert_eq!(
         after_garbage.call("session", json!({})).unwrap()["signedIn"],
         false
     );
-    assert_eq!(bus.lookup(APP_IDENTIFIER, LEGACY_SLOT), None);
+    assert_eq!(bus.lookup(APP_IDENTIFIER, &slot), None);
     drop(after_garbage);
 
     // Not keeping the session: its token never reaches the keyring, and the session ends at

@@ -107,8 +107,9 @@ impl Accounts {
         self.lock_after()
     }
 
-    /// The users whose sessions, kept across restarts, this OS account's app made: whose
-    /// tokens the keyring may hold.
+    /// The users whose sessions, kept across restarts, this OS account's app made (or an
+    /// app before 0.2): whose tokens the keyring may hold. Empty: the keyring need not be
+    /// asked at all.
     ///
     /// # Errors
     /// A storage code.

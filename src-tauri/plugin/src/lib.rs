@@ -38,12 +38,16 @@ pub use service::{AuthService, Clock};
 /// locked by the idle timer or by the operating system (a window shows its lock screen).
 pub const LOCKED_EVENT: &str = "latchkey://locked";
 
+/// The event a page emits once its screen is ready for input (the start-up benchmark times
+/// it); the first one starts the start-up work that can wait.
+pub const READY_EVENT: &str = "latchkey://ready";
+
 use latchkey_engine::Config;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tauri::plugin::TauriPlugin;
-use tauri::{AppHandle, Emitter, Manager, RunEvent, Runtime};
+use tauri::{AppHandle, Emitter, Listener, Manager, RunEvent, Runtime};
 use vault::{KeyringVault, TokenVault};
 
 /// Configures the plugin: where the database lives, how the engine is tuned and where the
@@ -165,11 +169,19 @@ impl Builder {
                 let clock = clock.unwrap_or_else(|| Arc::new(latchkey_engine::now_ms));
                 let service = AuthService::configured(dir, config, vault, clock, languages);
                 app.manage(service);
-                // Open the database, restore kept sessions and prepare the dummy hash while
-                // the webview loads; commands that arrive first wait for this work.
+                // Open the database and restore kept sessions while the webview loads
+                // (commands that arrive first wait for this work); the rest of the start-up
+                // work waits until the first screen is ready, or 3 s at most.
+                let (shown, first_screen) = tokio::sync::oneshot::channel::<()>();
+                app.once_any(READY_EVENT, move |_| {
+                    let _ = shown.send(());
+                });
                 let handle = app.clone();
                 tauri::async_runtime::spawn(async move {
-                    handle.state::<AuthService>().warm_up().await;
+                    let service = handle.state::<AuthService>();
+                    service.warm_up().await;
+                    let _ = tokio::time::timeout(Duration::from_secs(3), first_screen).await;
+                    service.after_first_screen().await;
                     idle_watch(handle).await;
                 });
                 let handle = app.clone();

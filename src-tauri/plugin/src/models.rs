@@ -164,6 +164,8 @@ pub struct PersonView {
     pub locked: bool,
     /// Whether they are the person at the keyboard.
     pub current: bool,
+    /// Whether their session is kept across restarts (the window then opens on it).
+    pub kept: bool,
 }
 
 /// The answer to `session`: who is here and in what state, for the window's routing.

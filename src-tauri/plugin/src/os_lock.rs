@@ -2,8 +2,8 @@
 //!
 //! Linux: the screensaver's `ActiveChanged(true)` on the session bus
 //! (`org.freedesktop.ScreenSaver`, and `org.gnome.ScreenSaver` which GNOME emits), and on the
-//! system bus logind's `Lock` for this session and `PrepareForSleep(true)`. Each is watched
-//! on a thread of its own that waits on D-Bus; a bus that is missing is logged and skipped.
+//! system bus logind's `Lock` for this session and `PrepareForSleep(true)`, through libdbus.
+//! Each bus is watched on a thread of its own; a bus that is missing is logged and skipped.
 //! macOS and Windows: not watched (see the README); the idle lock still applies.
 
 use std::sync::Arc;
@@ -21,90 +21,95 @@ pub(crate) fn watch(on_lock: impl Fn() + Send + Sync + 'static) {
 
 #[cfg(target_os = "linux")]
 mod linux {
+    use dbus::blocking::Connection;
+    use dbus::message::MatchRule;
     use std::sync::Arc;
-    use zbus::blocking::{Connection, MessageIterator};
-    use zbus::message::Type;
-    use zbus::MatchRule;
+    use std::time::Duration;
 
     type OnLock = Arc<dyn Fn() + Send + Sync>;
 
     pub(super) fn watch(on_lock: OnLock) {
+        let on_session = on_lock.clone();
+        spawn("latchkey-os-lock-session", move || session_bus(on_session));
+        spawn("latchkey-os-lock-system", move || system_bus(on_lock));
+    }
+
+    fn locked(on_lock: &OnLock) {
+        log::info!("the operating system locked or suspended");
+        on_lock();
+    }
+
+    /// The screensavers' `ActiveChanged(true)`.
+    fn session_bus(on_lock: OnLock) -> Result<Connection, dbus::Error> {
+        let conn = Connection::new_session()?;
         for interface in ["org.freedesktop.ScreenSaver", "org.gnome.ScreenSaver"] {
-            spawn(on_lock.clone(), move || {
-                let conn = Connection::session()?;
-                let rule = signal_rule(interface, "ActiveChanged", None)?;
-                Ok((conn, rule, true))
-            });
+            let on_lock = on_lock.clone();
+            let rule = MatchRule::new_signal(interface, "ActiveChanged");
+            conn.add_match(rule, move |(active,): (bool,), _, _| {
+                if active {
+                    locked(&on_lock);
+                }
+                true
+            })?;
         }
-        spawn(on_lock.clone(), || {
-            let conn = Connection::system()?;
-            let rule = signal_rule("org.freedesktop.login1.Manager", "PrepareForSleep", None)?;
-            Ok((conn, rule, true))
-        });
-        spawn(on_lock, || {
-            let conn = Connection::system()?;
-            let session: zbus::zvariant::OwnedObjectPath = conn
-                .call_method(
-                    Some("org.freedesktop.login1"),
-                    "/org/freedesktop/login1",
-                    Some("org.freedesktop.login1.Manager"),
-                    "GetSessionByPID",
-                    &(std::process::id()),
-                )?
-                .body()
-                .deserialize()?;
-            let rule = signal_rule(
-                "org.freedesktop.login1.Session",
-                "Lock",
-                Some(session.as_str().to_owned()),
-            )?;
-            Ok((conn, rule, false))
-        });
+        Ok(conn)
     }
 
-    fn signal_rule(
-        interface: &'static str,
-        member: &'static str,
-        path: Option<String>,
-    ) -> zbus::Result<MatchRule<'static>> {
-        let rule = MatchRule::builder()
-            .msg_type(Type::Signal)
-            .interface(interface)?
-            .member(member)?;
-        match path {
-            Some(path) => Ok(rule.path(path)?.build()),
-            None => Ok(rule.build()),
+    /// logind's `PrepareForSleep(true)`, and `Lock` for this process's session when logind
+    /// knows it.
+    fn system_bus(on_lock: OnLock) -> Result<Connection, dbus::Error> {
+        let conn = Connection::new_system()?;
+        let sleeping = on_lock.clone();
+        let rule = MatchRule::new_signal("org.freedesktop.login1.Manager", "PrepareForSleep");
+        conn.add_match(rule, move |(going,): (bool,), _, _| {
+            if going {
+                locked(&sleeping);
+            }
+            true
+        })?;
+        let login = conn.with_proxy(
+            "org.freedesktop.login1",
+            "/org/freedesktop/login1",
+            Duration::from_secs(2),
+        );
+        let session: Result<(dbus::Path<'static>,), _> = login.method_call(
+            "org.freedesktop.login1.Manager",
+            "GetSessionByPID",
+            (std::process::id(),),
+        );
+        match session {
+            Ok((path,)) => {
+                let rule =
+                    MatchRule::new_signal("org.freedesktop.login1.Session", "Lock").with_path(path);
+                conn.add_match(rule, move |(): (), _, _| {
+                    locked(&on_lock);
+                    true
+                })?;
+            }
+            Err(e) => log::debug!("no login session to watch for a lock: {e}"),
         }
+        Ok(conn)
     }
 
-    /// Watches one signal on its own thread. `with_flag`: the signal carries a boolean and
-    /// only `true` locks; otherwise every occurrence locks.
+    /// Connects and subscribes on a thread of its own, then waits there for signals.
     fn spawn(
-        on_lock: OnLock,
-        connect: impl FnOnce() -> zbus::Result<(Connection, MatchRule<'static>, bool)> + Send + 'static,
+        name: &str,
+        connect: impl FnOnce() -> Result<Connection, dbus::Error> + Send + 'static,
     ) {
         let started = std::thread::Builder::new()
-            .name("latchkey-os-lock".into())
+            .name(name.into())
             .spawn(move || {
-                let (conn, rule, with_flag) = match connect() {
-                    Ok(found) => found,
+                let conn = match connect() {
+                    Ok(conn) => conn,
                     Err(e) => {
                         log::debug!("not watching an operating-system lock signal: {e}");
                         return;
                     }
                 };
-                let messages = match MessageIterator::for_match_rule(rule, &conn, Some(16)) {
-                    Ok(messages) => messages,
-                    Err(e) => {
-                        log::debug!("cannot subscribe to an operating-system signal: {e}");
+                loop {
+                    if let Err(e) = conn.process(Duration::from_secs(3600)) {
+                        log::debug!("stopped watching an operating-system lock signal: {e}");
                         return;
-                    }
-                };
-                for message in messages.flatten() {
-                    let locks = !with_flag || message.body().deserialize::<bool>().unwrap_or(false);
-                    if locks {
-                        log::info!("the operating system locked or suspended");
-                        on_lock();
                     }
                 }
             });

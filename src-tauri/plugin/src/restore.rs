@@ -9,15 +9,20 @@ use latchkey_engine::policy::rules::Username;
 use latchkey_engine::{AuthError, SessionToken};
 
 impl AuthService {
-    /// Opens the database, restores the kept sessions and prepares the dummy hash, so that
-    /// the first screen finds everything ready; then sweeps what has expired (dead sessions,
-    /// sessions of earlier runs not to be kept, stale throttle rows, the old log). Started
-    /// at launch, while the webview loads; commands that arrive meanwhile wait for the same
-    /// restoring work instead of repeating it, but never for the sweep.
+    /// Opens the database and restores the kept sessions, so that the first screen finds
+    /// them ready. Started at launch, while the webview loads; commands that arrive
+    /// meanwhile wait for the same work instead of repeating it.
     pub async fn warm_up(&self) {
         if let Err(e) = self.ensure_restored().await {
             log::warn!("start-up preparation failed: {}", e.code());
         }
+    }
+
+    /// Prepares the dummy hash (two argon2id runs) and sweeps what has expired (dead
+    /// sessions, sessions of earlier runs not to be kept, stale throttle rows, the old log).
+    /// Run once the first screen is ready, so that it never competes with the window for
+    /// the processor; no command waits for it.
+    pub async fn after_first_screen(&self) {
         let Ok(accounts) = self.accounts().await else {
             return;
         };
@@ -54,7 +59,11 @@ impl AuthService {
             .iter()
             .map(|id| slot_of(id))
             .collect();
-        slots.push(LEGACY_SLOT.to_owned());
+        // Nobody kept signed in: the keyring is not asked (the first screen never waits
+        // for it). Otherwise also the one slot versions before 0.2 used.
+        if !slots.is_empty() {
+            slots.push(LEGACY_SLOT.to_owned());
+        }
         for slot in slots {
             let from = slot.clone();
             let stored = match self.with_vault(move |vault| vault.load(&from)).await {

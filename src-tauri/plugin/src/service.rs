@@ -315,6 +315,7 @@ impl AuthService {
                 username: p.username.clone(),
                 locked: p.locked_at.is_some(),
                 current: active.as_deref() == Some(p.user_id.as_str()),
+                kept: p.remember,
             })
             .collect();
         drop(desk);

@@ -1,8 +1,9 @@
 //! argon2id password hashing (RustCrypto `argon2`), PHC strings, and a gate that lets at
 //! most as many hashes run at once as the machine has cores.
 
+use super::hash_memory;
 use crate::error::AuthError;
-use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
+use argon2::password_hash::{PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, OnceLock};
@@ -62,6 +63,7 @@ impl HashParams {
 /// Hashes and verifies passwords with one set of parameters.
 pub struct PasswordHasher {
     params: HashParams,
+    argon2_params: Params,
     argon2: Argon2<'static>,
     dummy: OnceLock<String>,
     gate: Gate,
@@ -90,7 +92,8 @@ impl PasswordHasher {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         Ok(Self {
             params,
-            argon2: Argon2::new(Algorithm::Argon2id, Version::V0x13, p),
+            argon2: Argon2::new(Algorithm::Argon2id, Version::V0x13, p.clone()),
+            argon2_params: p,
             dummy: OnceLock::new(),
             gate: Gate::new(cores),
             verifications: AtomicU64::new(0),
@@ -115,13 +118,16 @@ impl PasswordHasher {
         })?;
         let salt = SaltString::encode_b64(&salt).map_err(|_| AuthError::Internal)?;
         let _permit = self.gate.enter();
-        self.argon2
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| {
-                log::error!("argon2 hashing failed: {e}");
-                AuthError::Internal
-            })
+        hash_memory::hash(
+            &self.argon2,
+            &self.argon2_params,
+            password.as_bytes(),
+            salt.as_salt(),
+        )
+        .map_err(|e| {
+            log::error!("argon2 hashing failed: {e}");
+            AuthError::Internal
+        })
     }
 
     /// Whether `password` matches the PHC string `phc`. A malformed or non-argon2id
@@ -147,10 +153,7 @@ impl PasswordHasher {
         let (matched, took) = {
             let _permit = self.gate.enter();
             let started = Instant::now();
-            let matched = self
-                .argon2
-                .verify_password(password.as_bytes(), parsed)
-                .is_ok();
+            let matched = hash_memory::verify(parsed, password.as_bytes());
             (matched, started.elapsed())
         };
         let took_nanos = u64::try_from(took.as_nanos()).unwrap_or(u64::MAX);

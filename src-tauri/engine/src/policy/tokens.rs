@@ -32,15 +32,15 @@ pub fn session_id(token: &SessionToken) -> String {
     hex(&Sha256::digest(token.expose().as_bytes()))
 }
 
-/// Lowercase hex of some bytes.
+/// Lowercase hex of some bytes (by table: this runs on every session check).
 pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    s
 }
 
 /// Lowercase hex of HMAC-SHA-256 of `text` under `key`.

@@ -4,20 +4,31 @@
 use crate::model::Session;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-const COLUMNS: &str = "id, user_id, active_expires, idle_expires, created_at, last_used_at, \
-                       remember, reauth_at, locked_at";
+/// The columns after `id` that [`from_row`] reads, in its order (a macro, so that
+/// statements can be constants built with `concat!`).
+macro_rules! columns_after_id {
+    () => {
+        "user_id, active_expires, idle_expires, created_at, last_used_at, remember, reauth_at, locked_at"
+    };
+}
+const COLUMNS: &str = concat!("id, ", columns_after_id!());
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Session> {
+    from_row_after_id(r.get(0)?, r, 1)
+}
+
+/// A session whose `id` is known, from its other columns starting at `first`.
+fn from_row_after_id(id: String, r: &Row<'_>, first: usize) -> rusqlite::Result<Session> {
     Ok(Session {
-        id: r.get(0)?,
-        user_id: r.get(1)?,
-        active_expires: r.get(2)?,
-        idle_expires: r.get(3)?,
-        created_at: r.get(4)?,
-        last_used_at: r.get(5)?,
-        remember: r.get(6)?,
-        reauth_at: r.get(7)?,
-        locked_at: r.get(8)?,
+        id,
+        user_id: r.get(first)?,
+        active_expires: r.get(first + 1)?,
+        idle_expires: r.get(first + 2)?,
+        created_at: r.get(first + 3)?,
+        last_used_at: r.get(first + 4)?,
+        remember: r.get(first + 5)?,
+        reauth_at: r.get(first + 6)?,
+        locked_at: r.get(first + 7)?,
         fresh: false,
     })
 }
@@ -50,11 +61,11 @@ pub fn set_locked(c: &Connection, id: &str, at: Option<i64>) -> rusqlite::Result
         .map(drop)
 }
 
-/// The users with a session kept across restarts that `os_user`'s app made (whose tokens
-/// the keyring may hold).
+/// The users with a session kept across restarts that `os_user`'s app made, or that an app
+/// before 0.2 made (which did not record the OS account): whose tokens the keyring may hold.
 pub fn kept_user_ids(c: &Connection, os_user: &str) -> rusqlite::Result<Vec<String>> {
     c.prepare_cached(
-        r#"SELECT DISTINCT user_id FROM "session" WHERE remember = 1 AND os_user = ?1"#,
+        r#"SELECT DISTINCT user_id FROM "session" WHERE remember = 1 AND os_user IN (?1, '')"#,
     )?
     .query_map([os_user], |r| r.get(0))?
     .collect()
@@ -82,9 +93,13 @@ pub fn delete_unkept(
 
 /// A session by id.
 pub fn get(c: &Connection, id: &str) -> rusqlite::Result<Option<Session>> {
-    c.prepare_cached(&format!(r#"SELECT {COLUMNS} FROM "session" WHERE id = ?1"#))?
-        .query_row([id], from_row)
-        .optional()
+    c.prepare_cached(concat!(
+        "SELECT ",
+        columns_after_id!(),
+        r#" FROM "session" WHERE id = ?1"#
+    ))?
+    .query_row([id], |r| from_row_after_id(id.to_owned(), r, 0))
+    .optional()
 }
 
 /// Moves both expiries and stamps the use; returns whether the session still existed.
