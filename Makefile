@@ -57,9 +57,10 @@ lint:
 		echo "latchkey-engine must not depend on Tauri"; exit 1; fi
 
 bundle: deps
+	rm -rf target/release/bundle/deb target/release/bundle/rpm
 	$(TAURI_CLI) build --bundles deb,rpm
-	@# Debian names packages in lower case: latchkey_<version>_<arch>.deb
-	@cd target/release/bundle/deb && for f in Latchkey_*.deb; do cp -f "$$f" "latchkey_$${f#Latchkey_}"; done
+	@# Debian names packages in lower case: exactly one latchkey_<version>_<arch>.deb
+	@cd target/release/bundle/deb && for f in Latchkey_*.deb; do mv -f "$$f" "latchkey_$${f#Latchkey_}"; done
 	@ls -l target/release/bundle/deb/latchkey_*.deb target/release/bundle/rpm/*.rpm
 
 package-check: bundle

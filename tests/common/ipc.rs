@@ -52,6 +52,8 @@ impl TestApp {
         config: Config,
         clock: Option<&ManualClock>,
     ) -> Self {
+        // The process's one session bus exists before the app first touches D-Bus.
+        super::process_bus::process_bus();
         let settings = Settings {
             data_dir: Some(dir.to_path_buf()),
             config,

@@ -5,6 +5,7 @@
 pub mod desktop;
 pub mod ipc;
 pub mod mounts;
+pub mod process_bus;
 
 #[path = "../../src-tauri/engine/tests/it/common.rs"]
 mod engine_common;

@@ -1,7 +1,7 @@
 //! Keyring faults beyond "no D-Bus" and "no Secret Service" (see keyring_secret_service.rs):
 //! a locked keyring, and the item deleted behind the app's back while it runs.
-use crate::common::desktop::PrivateBus;
 use crate::common::ipc::*;
+use crate::common::process_bus::{process_bus, Scene};
 use crate::common::*;
 use latchkey::APP_IDENTIFIER;
 use serde_json::json;
@@ -9,13 +9,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tauri_plugin_latchkey::vault::{slot_of, KeyringVault};
 
-/// One test function: the bus address is process-wide state.
+/// One test function: what runs on the process's bus is process-wide state.
 #[test]
 fn locked_keyring_and_item_deleted_while_running() {
     let _bus_turn = crate::common::desktop::exclusive_session_bus();
     // Locked: gnome-keyring running with its login keyring locked (never unlocked).
-    let locked = PrivateBus::with_locked_secret_service();
-    std::env::set_var("DBUS_SESSION_BUS_ADDRESS", &locked.address);
+    let bus = process_bus();
+    bus.set(Scene::LockedSecretService);
     let dir = temp_dir();
     let app = TestApp::start(dir.path(), Arc::new(KeyringVault::new(APP_IDENTIFIER)));
     let started = Instant::now();
@@ -27,16 +27,14 @@ fn locked_keyring_and_item_deleted_while_running() {
     assert_eq!(signed["notice"]["code"], "KEYRING_UNAVAILABLE", "{signed}");
     let slot = slot_of(signed["profile"]["userId"].as_str().unwrap());
     assert_eq!(app.call("profile", json!({})).unwrap()["username"], "Alice");
-    assert_eq!(locked.lookup(APP_IDENTIFIER, &slot), None);
+    assert_eq!(bus.lookup(APP_IDENTIFIER, &slot), None);
     app.call("logout", json!({})).unwrap();
     drop(app);
     assert_no_token_file(dir.path());
-    drop(locked);
 
     // Unlocked, and the item deleted behind the app's back: the person stays signed in for
     // this run; signing out still works; the next start asks to sign in.
-    let bus = PrivateBus::with_secret_service();
-    std::env::set_var("DBUS_SESSION_BUS_ADDRESS", &bus.address);
+    bus.set(Scene::SecretService);
     let app = TestApp::start(dir.path(), Arc::new(KeyringVault::new(APP_IDENTIFIER)));
     app.call("login", creds("alice", GOOD_PW, true)).unwrap();
     assert!(bus.lookup(APP_IDENTIFIER, &slot).is_some());
@@ -62,11 +60,12 @@ fn without_a_keyring_a_kept_sign_in_is_not_kept() {
     let _bus_turn = crate::common::desktop::exclusive_session_bus();
     let kept = r#"SELECT count(*) FROM "session" WHERE remember = 1"#;
     let all = r#"SELECT count(*) FROM "session""#;
-    for (what, bus) in [
-        ("no Secret Service", PrivateBus::bare()),
-        ("a locked keyring", PrivateBus::with_locked_secret_service()),
+    for (what, scene) in [
+        ("no Secret Service", Scene::NoSecretService),
+        ("a locked keyring", Scene::LockedSecretService),
+        ("no D-Bus", Scene::NoBus),
     ] {
-        std::env::set_var("DBUS_SESSION_BUS_ADDRESS", &bus.address);
+        process_bus().set(scene);
         let dir = temp_dir();
         let vault = || Arc::new(KeyringVault::new(APP_IDENTIFIER));
         let app = TestApp::start(dir.path(), vault());

@@ -1,7 +1,7 @@
 //! The token really lands in, survives in, and leaves a real Secret Service (gnome-keyring
 //! on a private D-Bus session), through the command layer.
-use crate::common::desktop::PrivateBus;
 use crate::common::ipc::*;
+use crate::common::process_bus::{process_bus, Scene};
 use crate::common::*;
 use latchkey::APP_IDENTIFIER;
 use latchkey_engine::session_id;
@@ -14,12 +14,12 @@ fn real_vault() -> Arc<KeyringVault> {
     Arc::new(KeyringVault::new(APP_IDENTIFIER))
 }
 
-/// One test function: the bus address is process-wide state.
+/// One test function: what runs on the process's bus is process-wide state.
 #[test]
 fn token_round_trip_through_gnome_keyring_and_faults() {
     let _bus_turn = crate::common::desktop::exclusive_session_bus();
-    let bus = PrivateBus::with_secret_service();
-    std::env::set_var("DBUS_SESSION_BUS_ADDRESS", &bus.address);
+    let bus = process_bus();
+    bus.set(Scene::SecretService);
 
     // Sign up through the command layer; the item is in the keyring.
     let dir = temp_dir();
@@ -62,7 +62,9 @@ fn token_round_trip_through_gnome_keyring_and_faults() {
     // A kept token replaced by garbage behind the app's back: at the next start, signed
     // out, and the garbage removed.
     let keeping = TestApp::start(dir.path(), real_vault());
-    keeping.call("login", creds("alice", GOOD_PW, true)).unwrap();
+    keeping
+        .call("login", creds("alice", GOOD_PW, true))
+        .unwrap();
     keeping.quit();
     bus.store(APP_IDENTIFIER, &slot, "not-a-token\u{7f}");
     let after_garbage = TestApp::start(dir.path(), real_vault());
@@ -89,8 +91,7 @@ fn token_round_trip_through_gnome_keyring_and_faults() {
     assert_eq!(bus.lookup(APP_IDENTIFIER, &slot), None);
 
     // D-Bus without a Secret Service: signed in for this run, with the notice; no file.
-    let bare = PrivateBus::bare();
-    std::env::set_var("DBUS_SESSION_BUS_ADDRESS", &bare.address);
+    bus.set(Scene::NoSecretService);
     let vault = real_vault();
     assert!(vault.load(LEGACY_SLOT).is_err());
     let offline = TestApp::start(dir.path(), vault);
@@ -105,10 +106,7 @@ fn token_round_trip_through_gnome_keyring_and_faults() {
     drop(offline);
 
     // No D-Bus at all: the same.
-    std::env::set_var(
-        "DBUS_SESSION_BUS_ADDRESS",
-        "unix:path=/nonexistent/latchkey-test-bus",
-    );
+    bus.set(Scene::NoBus);
     let nobus = TestApp::start(dir.path(), real_vault());
     let signed = nobus.call("login", creds("alice", GOOD_PW, true)).unwrap();
     assert_eq!(signed["notice"]["code"], "KEYRING_UNAVAILABLE");

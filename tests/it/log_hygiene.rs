@@ -1,7 +1,7 @@
 //! Log hygiene: a full scenario at the most verbose level writes no password, token,
 //! session hash or password hash to the log.
-use crate::common::desktop::PrivateBus;
 use crate::common::ipc::*;
+use crate::common::process_bus::{process_bus, ProcessBus, Scene};
 use crate::common::*;
 use latchkey::APP_IDENTIFIER;
 use latchkey_engine::session_id;
@@ -32,15 +32,15 @@ fn the_most_verbose_log_holds_no_secret() {
         log::LevelFilter::Trace,
         Box::new(log.clone())
     ));
-    let bus = PrivateBus::with_secret_service();
-    std::env::set_var("DBUS_SESSION_BUS_ADDRESS", &bus.address);
+    let bus = process_bus();
+    bus.set(Scene::SecretService);
     let dir = temp_dir();
     let mut secrets: Vec<String> = vec![
         GOOD_PW.into(),
         "Wrong-Canary-991".into(),
         "Next-Canary-552".into(),
     ];
-    let token_of = |bus: &PrivateBus, secrets: &mut Vec<String>| {
+    let token_of = |bus: &ProcessBus, secrets: &mut Vec<String>| {
         if let Some(token) = bus.lookup_all(APP_IDENTIFIER).into_iter().next() {
             secrets.push(session_id(&SessionToken::new(token.clone())));
             secrets.push(token);
@@ -49,16 +49,16 @@ fn the_most_verbose_log_holds_no_secret() {
 
     let app = TestApp::start(dir.path(), Arc::new(KeyringVault::new(APP_IDENTIFIER)));
     app.call("signup", creds("Admin", GOOD_PW, true)).unwrap();
-    token_of(&bus, &mut secrets);
+    token_of(bus, &mut secrets);
     app.call("logout", json!({})).unwrap();
     app.call("signup", creds("member", GOOD_PW, true)).unwrap();
-    token_of(&bus, &mut secrets);
+    token_of(bus, &mut secrets);
     for _ in 0..6 {
         let _ = app.call("login", creds("member", "Wrong-Canary-991", true));
     }
     app.call("logout", json!({})).unwrap();
     app.call("login", creds("admin", GOOD_PW, true)).unwrap();
-    token_of(&bus, &mut secrets);
+    token_of(bus, &mut secrets);
     let member = app
         .call("admin_list_accounts", json!({"password": GOOD_PW}))
         .unwrap()[1]["userId"]
@@ -78,7 +78,7 @@ fn the_most_verbose_log_holds_no_secret() {
     app.call("logout", json!({})).unwrap();
     app.call("login", creds("member", &temporary, false))
         .unwrap();
-    token_of(&bus, &mut secrets);
+    token_of(bus, &mut secrets);
     app.call(
         "change_password",
         json!({"currentPassword": temporary, "newPassword": "Next-Canary-552"}),
@@ -106,10 +106,7 @@ fn the_most_verbose_log_holds_no_secret() {
     .unwrap();
     app.quit();
     // Keyring failures are logged too.
-    std::env::set_var(
-        "DBUS_SESSION_BUS_ADDRESS",
-        "unix:path=/nonexistent/latchkey-log-test",
-    );
+    bus.set(Scene::NoBus);
     let offline = TestApp::start(dir.path(), Arc::new(KeyringVault::new(APP_IDENTIFIER)));
     offline.call("session", json!({})).unwrap();
     offline

@@ -148,7 +148,7 @@ fn describe(err: keyring_core::Error) -> VaultError {
 #[cfg(target_os = "linux")]
 fn platform_store() -> Result<Arc<keyring_core::api::CredentialStore>, VaultError> {
     let store: Arc<keyring_core::api::CredentialStore> =
-        zbus_secret_service_keyring_store::Store::new().map_err(describe)?;
+        dbus_secret_service_keyring_store::Store::new().map_err(describe)?;
     Ok(store)
 }
 
