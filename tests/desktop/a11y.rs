@@ -219,6 +219,12 @@ async fn every_screen_passes_axe_in_both_languages_and_both_colour_schemes() {
         app.axe_finds_a_planted_violation().await;
         assert_eq!(app.run("return document.documentElement.lang").await, "ko");
         assert_eq!(app.text("h1").await, "로그인");
+        assert_eq!(
+            app.run("return matchMedia('(prefers-color-scheme: dark)').matches")
+                .await,
+            scheme == "dark",
+            "the page is in the {scheme} scheme"
+        );
         walk(&app, &temporary, &format!("ko-{scheme}"), &mut audited).await;
         // Chosen on the sign-in screen, English replaces it.
         choose_language(&app, "en").await;
@@ -231,7 +237,8 @@ async fn every_screen_passes_axe_in_both_languages_and_both_colour_schemes() {
         audited.len(),
         audited
     );
-    assert!(audited.len() >= 40);
+    // 13 screens and states × 2 languages × 2 colour schemes.
+    assert_eq!(audited.len(), 52);
     assert!(screenshot_dir().join("ko-light-admin.png").exists());
 }
 

@@ -92,9 +92,18 @@ async fn idle_lock_shortcut_os_lock_switching_people_and_a_restart() {
         "one keyring item per kept person (Alice), none for Bobby"
     );
 
-    // A restart: Bobby (not kept) is gone; Alice's kept session opens locked.
+    // A restart: Bobby (not kept) is gone; Alice's kept session, locked when Latchkey
+    // quit, opens locked (with the idle lock off, so only the stored lock can do it).
+    // (The Lock button, unless the 2 s idle lock got there first.)
+    let _ = app
+        .client
+        .execute("document.getElementById('lock')?.click()", vec![])
+        .await;
+    app.on_page("lock.html").await;
     app.quit().await;
-    let app = world.launch(data.path(), &env).await;
+    let app = world
+        .launch(data.path(), &[("LATCHKEY_LOCK_AFTER_SECS", "0")])
+        .await;
     app.on_page("lock.html").await;
     assert_eq!(app.text_appears("#locked-username").await, "Alice");
     app.click("#logout").await;

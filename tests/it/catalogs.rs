@@ -1,5 +1,6 @@
 //! The window's words: every catalog (`ui/i18n/*.json`) has every key the English one has
-//! (and the plural forms its language needs); every error code and rule the engine can
+//! (and the plural forms its language needs) with the same `{placeholders}`; every error
+//! code and rule the engine can
 //! return, every notice and every kind of logged event has words in each; and every key the
 //! pages and scripts name exists.
 use latchkey_engine::store::audit::EventKind;
@@ -26,6 +27,42 @@ fn catalogs() -> Vec<(String, Map<String, Value>)> {
 
 fn english() -> Map<String, Value> {
     catalogs().into_iter().find(|(t, _)| t == "en").unwrap().1
+}
+
+/// The `{name}` placeholders of a sentence (or of every plural form of one), sorted.
+fn placeholders(value: &Value) -> Vec<String> {
+    let texts: Vec<&str> = match value {
+        Value::String(s) => vec![s.as_str()],
+        Value::Object(forms) => forms.values().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let mut found: Vec<String> = texts
+        .iter()
+        .flat_map(|t| t.split('{').skip(1))
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
+        .filter(|name| !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric()))
+        .collect();
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// A translation fills in what the English sentence fills in: no placeholder lost, none
+/// invented (it would show as `{name}` on the screen).
+#[test]
+fn every_translation_has_the_english_placeholders() {
+    let english = english();
+    for (tag, catalog) in catalogs() {
+        for (key, value) in &english {
+            if let Some(words) = catalog.get(key) {
+                assert_eq!(
+                    placeholders(words),
+                    placeholders(value),
+                    "{tag} {key}: placeholders differ from English"
+                );
+            }
+        }
+    }
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! The app's half of the hardening: the log pruned by the app's own start-up, the
-//! administrator's re-authentication window across a restart and for resets, and signing
-//! out when the database cannot be written.
+//! administrator's re-authentication window across a restart and for resets, signing out
+//! when the database cannot be written, and kept sessions whose token is gone.
 use crate::common::ipc::*;
 use crate::common::mounts::Mounted;
 use crate::common::*;
@@ -8,7 +8,7 @@ use latchkey_engine::{now_ms, Accounts};
 use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tauri_plugin_latchkey::vault::MemoryVault;
+use tauri_plugin_latchkey::vault::{slot_of, MemoryVault, TokenVault};
 
 const OLD_EVENTS: &str =
     "SELECT count(*) FROM auth_event WHERE at < strftime('%s','now') * 1000 - 90 * 86400000";
@@ -53,12 +53,12 @@ fn the_administrator_window_closes_at_restart_and_resets_always_ask() {
     app.call("admin_list_accounts", json!({"password": GOOD_PW}))
         .unwrap();
     app.call("admin_list_accounts", json!({})).unwrap();
-    assert!(
-        app.call(
+    assert_eq!(
+        err_code(app.call(
             "admin_reset_password",
             json!({"userId": member["profile"]["userId"]})
-        )
-        .is_err(),
+        )),
+        "INVALID_INPUT",
         "a reset without the administrator's password"
     );
     app.quit();
@@ -68,6 +68,41 @@ fn the_administrator_window_closes_at_restart_and_resets_always_ask() {
         err_code(again.call("admin_list_accounts", json!({}))),
         "REAUTH_REQUIRED"
     );
+}
+
+/// A session stored as kept whose token is not in the keyring (Latchkey died between
+/// storing the session and saving its token, or the item was deleted behind its back) can
+/// never be used again: the next start ends it. A kept session whose token is there comes
+/// back as before.
+#[test]
+fn kept_sessions_whose_token_is_gone_end_at_the_next_start() {
+    let dir = temp_dir();
+    let vault = Arc::new(MemoryVault::new());
+    let app = TestApp::start(dir.path(), vault.clone());
+    let alice = app.call("signup", creds("Alice", GOOD_PW, true)).unwrap();
+    app.call("switch_user", json!({})).unwrap();
+    app.call("signup", creds("Bobby", GOOD_PW, true)).unwrap();
+    drop(app); // no exit handler: as if killed
+    let kept = r#"SELECT count(*) FROM "session" WHERE remember = 1"#;
+    assert_eq!(count(dir.path(), kept), 2);
+
+    // The keyring holds Alice's token only.
+    let alice_slot = slot_of(alice["profile"]["userId"].as_str().unwrap());
+    let alice_only = Arc::new(MemoryVault::new());
+    alice_only
+        .save(&alice_slot, &vault.peek_slot(&alice_slot).unwrap())
+        .unwrap();
+    let next = TestApp::start(dir.path(), alice_only.clone());
+    let state = next.call("session", json!({})).unwrap();
+    assert_eq!(state["locked"]["username"], "Alice", "{state}");
+    assert_eq!(state["people"].as_array().map(Vec::len), Some(1), "{state}");
+    assert_eq!(
+        count(dir.path(), kept),
+        1,
+        "Bobby's kept row outlived its token"
+    );
+    assert_eq!(count(dir.path(), r#"SELECT count(*) FROM "session""#), 1);
+    assert_eq!(alice_only.slots(), vec![alice_slot]);
 }
 
 /// Signing out always forgets the token here (memory and keyring), even when the database

@@ -12,7 +12,8 @@ use tauri::Manager;
 use tauri_plugin_latchkey::vault::MemoryVault;
 use tauri_plugin_latchkey::AuthService;
 
-/// Every command with its argument names.
+/// Every command with its argument names (all 31; `every_command_is_fuzzed` checks the
+/// list against the plugin's permissions).
 const COMMANDS: &[(&str, &[&str])] = &[
     ("signup", &["username", "password", "remember"]),
     ("login", &["username", "password", "remember"]),
@@ -30,6 +31,21 @@ const COMMANDS: &[(&str, &[&str])] = &[
     ("admin_unlock_account", &["userId", "password"]),
     ("admin_delete_account", &["userId", "password"]),
     ("admin_events", &["password"]),
+    ("second_factor", &["code"]),
+    ("recover", &["username", "code", "newPassword", "remember"]),
+    ("set_language", &["language"]),
+    ("new_recovery_codes", &["password"]),
+    ("two_step_begin", &[]),
+    ("two_step_enable", &["code"]),
+    ("two_step_disable", &["password", "code"]),
+    ("lock", &[]),
+    ("unlock", &["password"]),
+    ("switch_user", &[]),
+    ("activity", &[]),
+    ("admin_settings", &["password"]),
+    ("admin_set_lock_after", &["minutes", "password"]),
+    ("admin_set_two_step_for_admins", &["required", "password"]),
+    ("admin_disable_two_step", &["userId", "password"]),
 ];
 
 const CODES: &[&str] = &[
@@ -54,6 +70,11 @@ const CODES: &[&str] = &[
     "CONFIRMATION_REQUIRED",
     "TEMPORARY_PASSWORD_EXPIRED",
     "INVALID_INPUT",
+    "LOCKED",
+    "ACCOUNT_LOCKED",
+    "SECOND_FACTOR_REQUIRED",
+    "SECOND_FACTOR_EXPIRED",
+    "TWO_STEP_SETUP_REQUIRED",
 ];
 
 /// Rejections of the input itself: these must write nothing.
@@ -260,4 +281,23 @@ fn ten_megabyte_arguments_are_refused_quickly_and_write_nothing() {
         }
     }
     assert_eq!(count(dir.path(), r#"SELECT count(*) FROM "user""#), 1);
+}
+
+/// The list above names every command the plugin grants (its `default` permission set).
+#[test]
+fn every_command_is_fuzzed() {
+    let granted = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src-tauri/plugin/permissions/default.toml"
+    ))
+    .unwrap();
+    let mut granted: Vec<String> = granted
+        .split('"')
+        .filter_map(|w| w.strip_prefix("allow-"))
+        .map(|w| w.replace('-', "_"))
+        .collect();
+    granted.sort();
+    let mut fuzzed: Vec<String> = COMMANDS.iter().map(|(c, _)| (*c).to_owned()).collect();
+    fuzzed.sort();
+    assert_eq!(fuzzed, granted);
 }

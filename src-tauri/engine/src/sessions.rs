@@ -40,8 +40,8 @@ impl Accounts {
     }
 
     /// Validates a token [Lucia: `validateSession`]: `None` for an unknown, malformed or
-    /// dead token (a dead row is deleted); an active session is returned unchanged; an
-    /// idle one is renewed from `now` and returned with `fresh = true`.
+    /// dead token (a dead row is deleted); an active or locked session is returned
+    /// unchanged; an idle one is renewed from `now` and returned with `fresh = true`.
     ///
     /// # Errors
     /// A storage code.
@@ -53,20 +53,27 @@ impl Accounts {
         if !tokens::well_formed(token) {
             return Ok(None);
         }
-        let id = session_id(token);
-        let Some(mut session) = self.db.read(|c| sessions::get(c, &id))? else {
+        let Some(mut session) = self
+            .db
+            .read(|c| sessions::get_by_id(c, session_id(token)))?
+        else {
             return Ok(None);
         };
         if now > session.idle_expires || now > self.config.session.absolute_end(session.created_at)
         {
-            self.db.write(|tx| Ok(sessions::delete(tx, &id)?))?;
+            self.db.write(|tx| Ok(sessions::delete(tx, &session.id)?))?;
             return Ok(None);
+        }
+        if session.locked_at.is_some() {
+            // A locked session is not in use: nothing renews it (its idle period runs on
+            // while it waits for its owner), and unlocking renews nothing but the lock.
+            return Ok(Some(session));
         }
         if now > session.active_expires {
             let (active, idle) = self.config.session.expiries(now);
             if !self
                 .db
-                .write(|tx| Ok(sessions::renew(tx, &id, active, idle, now)?))?
+                .write(|tx| Ok(sessions::renew(tx, &session.id, active, idle, now)?))?
             {
                 return Ok(None);
             }
@@ -75,7 +82,8 @@ impl Accounts {
             session.last_used_at = now;
             session.fresh = true;
         } else if now - session.last_used_at >= LAST_USED_RESOLUTION_MS {
-            self.db.write(|tx| Ok(sessions::touch(tx, &id, now)?))?;
+            self.db
+                .write(|tx| Ok(sessions::touch(tx, &session.id, now)?))?;
             session.last_used_at = now;
         }
         Ok(Some(session))
@@ -111,6 +119,29 @@ impl Accounts {
     pub fn set_session_not_kept(&self, session_id: &str) -> Result<(), AuthError> {
         self.db
             .write(|tx| Ok(sessions::set_remember(tx, session_id, false)?))
+    }
+
+    /// Ends `user_id`'s sessions kept across restarts on this OS account, made before
+    /// `created_before`, other than `restored` (the one whose token the keyring gave back,
+    /// if any): their tokens are gone, so nobody can use them; returns how many.
+    ///
+    /// # Errors
+    /// A storage code.
+    pub fn end_kept_sessions_without_token(
+        &self,
+        user_id: &str,
+        restored: Option<&str>,
+        created_before: i64,
+    ) -> Result<usize, AuthError> {
+        self.db.write(|tx| {
+            Ok(sessions::delete_kept_without_token(
+                tx,
+                &self.os_user,
+                user_id,
+                restored,
+                created_before,
+            )?)
+        })
     }
 
     /// Ends one session by its token [Lucia: `invalidateSession`]. Unknown tokens are fine.

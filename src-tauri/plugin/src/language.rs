@@ -23,8 +23,7 @@ impl AuthService {
             Ok((person, accounts.os_user_language()?))
         })
         .await??;
-        let system = sys_locale::get_locale();
-        Ok(pick(self.languages(), [person, os_user, system]))
+        Ok(pick(self.languages(), [person, os_user, system_language()]))
     }
 
     /// Shows the window in `language` from now on: for the signed-in person at the keyboard,
@@ -51,6 +50,27 @@ impl AuthService {
         .await??;
         Ok(language)
     }
+}
+
+/// The operating system's language for messages: on Linux and the other Unix systems but
+/// macOS, the POSIX order (`LC_ALL`, then `LC_MESSAGES`, then `LANG`; `C` and `POSIX` say
+/// nothing); elsewhere, or when none is set, the user's locale as the system reports it.
+fn system_language() -> Option<String> {
+    #[cfg(all(unix, not(target_os = "macos")))]
+    if let Some(tag) = messages_locale(|name| std::env::var(name).ok()) {
+        return Some(tag);
+    }
+    sys_locale::get_locale()
+}
+
+/// The first of `LC_ALL`, `LC_MESSAGES`, `LANG` that names a language, read through `var`.
+#[cfg_attr(not(all(unix, not(target_os = "macos"))), allow(dead_code))]
+fn messages_locale(var: impl Fn(&str) -> Option<String>) -> Option<String> {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .into_iter()
+        .filter_map(var)
+        .find(|v| !v.is_empty())
+        .filter(|v| !matches!(v.split('.').next(), Some("C" | "POSIX")))
 }
 
 /// The first of `wanted` (tags like `ko`, `ko-KR`, `ko_KR.UTF-8`) that `available` has, by
@@ -107,5 +127,36 @@ mod tests {
         assert_eq!(pick(&langs(), [None, None, some("ko-KR")]), "ko");
         assert_eq!(pick(&langs(), [None, None, some("de-DE")]), "en");
         assert_eq!(pick(&langs(), [some("fr"), None, None]), "en");
+    }
+
+    /// `LC_MESSAGES` speaks for messages unless `LC_ALL` overrides it; `LANG` comes last.
+    #[test]
+    fn messages_follow_lc_all_then_lc_messages_then_lang() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        let ko = Some("ko_KR.UTF-8".to_owned());
+        assert_eq!(
+            messages_locale(env(&[
+                ("LANG", "en_US.UTF-8"),
+                ("LC_MESSAGES", "ko_KR.UTF-8")
+            ])),
+            ko
+        );
+        assert_eq!(
+            messages_locale(env(&[("LC_ALL", "ko_KR.UTF-8"), ("LC_MESSAGES", "en_US")])),
+            ko
+        );
+        assert_eq!(
+            messages_locale(env(&[("LC_MESSAGES", ""), ("LANG", "ko_KR.UTF-8")])),
+            ko
+        );
+        assert_eq!(messages_locale(env(&[("LANG", "C.UTF-8")])), None);
+        assert_eq!(messages_locale(env(&[])), None);
     }
 }

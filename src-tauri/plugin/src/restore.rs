@@ -6,7 +6,7 @@ use crate::models::Notice;
 use crate::service::{blocking, AuthService};
 use crate::vault::{slot_of, LEGACY_SLOT};
 use latchkey_engine::policy::rules::Username;
-use latchkey_engine::{AuthError, SessionToken};
+use latchkey_engine::{session_id, AuthError, SessionToken};
 
 impl AuthService {
     /// Opens the database and restores the kept sessions, so that the first screen finds
@@ -18,10 +18,11 @@ impl AuthService {
         }
     }
 
-    /// Prepares the dummy hash (two argon2id runs) and sweeps what has expired (dead
-    /// sessions, sessions of earlier runs not to be kept, stale throttle rows, the old log).
-    /// Run once the first screen is ready, so that it never competes with the window for
-    /// the processor; no command waits for it.
+    /// Sweeps what has expired (dead sessions, sessions of earlier runs not to be kept,
+    /// stale throttle rows, the old log) and times one argon2id verification at the current
+    /// settings (what answers for hashes made with other settings are padded to). Run once
+    /// the first screen is ready, so that it never competes with the window; no command
+    /// waits for it.
     pub async fn after_first_screen(&self) {
         let Ok(accounts) = self.accounts().await else {
             return;
@@ -54,16 +55,14 @@ impl AuthService {
     async fn restore(&self) -> Result<(), AuthError> {
         let accounts = self.accounts().await?;
         let lister = accounts.clone();
-        let mut slots: Vec<String> = blocking(move || lister.kept_user_ids())
-            .await??
-            .iter()
-            .map(|id| slot_of(id))
-            .collect();
+        let kept = blocking(move || lister.kept_user_ids()).await??;
+        let mut slots: Vec<String> = kept.iter().map(|id| slot_of(id)).collect();
         // Nobody kept signed in: the keyring is not asked (the first screen never waits
         // for it). Otherwise also the one slot versions before 0.2 used.
         if !slots.is_empty() {
             slots.push(LEGACY_SLOT.to_owned());
         }
+        let mut read_all = true;
         for slot in slots {
             let from = slot.clone();
             let stored = match self.with_vault(move |vault| vault.load(&from)).await {
@@ -71,12 +70,16 @@ impl AuthService {
                 Err(e) => {
                     log::warn!("cannot read the saved sessions: {e}");
                     self.notify(Notice::keyring_unavailable());
+                    read_all = false;
                     break;
                 }
             };
             if let Some(token) = stored {
                 self.restore_one(&slot, token).await?;
             }
+        }
+        if read_all {
+            self.end_kept_sessions_without_token(kept).await?;
         }
         let mut desk = self.desk();
         let at_keyboard = desk
@@ -86,6 +89,39 @@ impl AuthService {
             .map(|p| p.user_id.clone());
         desk.set_active(at_keyboard.as_deref());
         desk.last_activity = self.now();
+        Ok(())
+    }
+
+    /// Once every kept person's slot was read: the sessions still marked kept that did not
+    /// come back (their token is not in the keyring) can never be used again, so they end.
+    async fn end_kept_sessions_without_token(&self, kept: Vec<String>) -> Result<(), AuthError> {
+        let restored: Vec<(String, Option<String>)> = {
+            let desk = self.desk();
+            kept.into_iter()
+                .map(|user_id| {
+                    let here = desk
+                        .people()
+                        .iter()
+                        .find(|p| p.user_id == user_id)
+                        .map(|p| session_id(&p.token));
+                    (user_id, here)
+                })
+                .collect()
+        };
+        let accounts = self.accounts().await?;
+        let before = self.started_at;
+        let ended = blocking(move || -> Result<usize, AuthError> {
+            let mut ended = 0;
+            for (user_id, here) in &restored {
+                ended +=
+                    accounts.end_kept_sessions_without_token(user_id, here.as_deref(), before)?;
+            }
+            Ok(ended)
+        })
+        .await??;
+        if ended > 0 {
+            log::info!("ended {ended} kept session(s) whose token was gone");
+        }
         Ok(())
     }
 

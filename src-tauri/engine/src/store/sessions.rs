@@ -78,6 +78,24 @@ pub fn set_remember(c: &Connection, id: &str, remember: bool) -> rusqlite::Resul
         .map(drop)
 }
 
+/// Deletes `user_id`'s sessions marked kept that `os_user`'s app (or one before 0.2) made
+/// before `created_before`, except `except`: kept sessions whose token the keyring no
+/// longer holds (a crash between storing the session and saving its token, an item
+/// deleted behind the app's back), which nobody can ever use; returns how many.
+pub fn delete_kept_without_token(
+    c: &Connection,
+    os_user: &str,
+    user_id: &str,
+    except: Option<&str>,
+    created_before: i64,
+) -> rusqlite::Result<usize> {
+    c.prepare_cached(concat!(
+        r#"DELETE FROM "session" WHERE remember = 1 AND user_id = ?1 AND os_user IN (?2, '')"#,
+        " AND id IS NOT ?3 AND created_at < ?4"
+    ))?
+    .execute(params![user_id, os_user, except, created_before])
+}
+
 /// Deletes the sessions not kept across restarts that `os_user`'s app made before
 /// `created_before` (by a run that has ended, or crashed); returns how many.
 pub fn delete_unkept(
@@ -93,13 +111,21 @@ pub fn delete_unkept(
 
 /// A session by id.
 pub fn get(c: &Connection, id: &str) -> rusqlite::Result<Option<Session>> {
-    c.prepare_cached(concat!(
+    get_by_id(c, id.to_owned())
+}
+
+/// A session by id, keeping the given id (no copy: this runs on every session check).
+pub fn get_by_id(c: &Connection, id: String) -> rusqlite::Result<Option<Session>> {
+    let mut statement = c.prepare_cached(concat!(
         "SELECT ",
         columns_after_id!(),
         r#" FROM "session" WHERE id = ?1"#
-    ))?
-    .query_row([id], |r| from_row_after_id(id.to_owned(), r, 0))
-    .optional()
+    ))?;
+    let mut rows = statement.query([&id])?;
+    match rows.next()? {
+        Some(r) => from_row_after_id(id, r, 0).map(Some),
+        None => Ok(None),
+    }
 }
 
 /// Moves both expiries and stamps the use; returns whether the session still existed.

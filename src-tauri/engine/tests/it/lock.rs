@@ -61,6 +61,37 @@ fn a_locked_session_keeps_its_place_until_its_password_unlocks_it() {
     assert_eq!(count(dir.path(), "SELECT count(*) FROM login_attempt"), 0);
 }
 
+/// A locked session past its active period is not renewed by being looked at, nor by an
+/// unlock (right or wrong password); once unlocked, the next use renews it as usual.
+#[test]
+fn nothing_renews_a_locked_session_but_using_it_after_unlocking() {
+    let (_dir, a) = engine();
+    let signed = a.sign_up("sleeper", &pw(GOOD_PW), true, T0).unwrap();
+    a.lock_session(&signed.session.id, T0 + 10).unwrap();
+    let later = signed.session.active_expires + MINUTE;
+    let locked = a.validate_session(&signed.token, later).unwrap().unwrap();
+    assert!(!locked.fresh, "not renewed while locked");
+    assert_eq!(locked.active_expires, signed.session.active_expires);
+    assert_eq!(locked.idle_expires, signed.session.idle_expires);
+    assert_eq!(locked.last_used_at, signed.session.last_used_at);
+    assert_eq!(
+        a.unlock_session(&locked, &pw("Wrong-Guess-0"), later),
+        Err(AuthError::InvalidCredentials)
+    );
+    a.unlock_session(&locked, &pw(GOOD_PW), later + 1).unwrap();
+    let unlocked = a.validate_session(&signed.token, later + 1).unwrap();
+    let unlocked = unlocked.unwrap();
+    assert!(unlocked.fresh, "the first use after unlocking renews it");
+    assert!(unlocked.active_expires > signed.session.active_expires);
+    // Left locked, it ends with its idle period like any unused session.
+    let other = a.sign_in("sleeper", &pw(GOOD_PW), true, later + 2).unwrap();
+    a.lock_session(&other.session.id, later + 3).unwrap();
+    assert!(a
+        .validate_session(&other.token, other.session.idle_expires + 1)
+        .unwrap()
+        .is_none());
+}
+
 #[test]
 fn the_idle_lock_is_the_administrators_setting_or_the_environments() {
     let (_dir, a) = engine();
