@@ -55,15 +55,39 @@ pub struct Running {
     pub setup_after: Option<Duration>,
     /// When the page said it was ready, in milliseconds since its navigation began.
     pub page_ready_ms: Option<u64>,
+    /// Every mark the page sent with it (`response`, `parsed`, `modules`, `session`,
+    /// `ready`), in milliseconds since its navigation began.
+    pub marks: Vec<(String, u64)>,
 }
 
-/// Starts `binary` on the private display and bus; Latchkey keeps its data in `data`.
-pub fn launch(binary: &Path, display: &PrivateDisplay, bus: &PrivateBus, data: &Path) -> Running {
+/// The `"name":<ms>` pairs of a ready line's payload.
+fn marks_of(line: &str) -> Vec<(String, u64)> {
+    line.split('"')
+        .collect::<Vec<_>>()
+        .windows(2)
+        .filter_map(|w| {
+            let n = w[1].strip_prefix(':')?;
+            let digits: String = n.chars().take_while(char::is_ascii_digit).collect();
+            Some((w[0].to_owned(), digits.parse().ok()?))
+        })
+        .collect()
+}
+
+/// Starts `binary` on the private display and bus, as an OS account whose home is `home`;
+/// Latchkey keeps its data in `data`.
+pub fn launch(
+    binary: &Path,
+    display: &PrivateDisplay,
+    bus: &PrivateBus,
+    home: &Path,
+    data: &Path,
+) -> Running {
     let spawned_ms = wall_ms();
     let started = Instant::now();
     let mut child = Command::new(binary)
         .env("DISPLAY", &display.display)
         .envs(bus.env())
+        .env("HOME", home)
         .env("LATCHKEY_DATA_DIR", data)
         .env("LATCHKEY_STARTUP_PROBE", "1")
         .env("LANG", "en_US.UTF-8")
@@ -87,6 +111,7 @@ pub fn launch(binary: &Path, display: &PrivateDisplay, bus: &PrivateBus, data: &
         lines,
         setup_after: None,
         page_ready_ms: None,
+        marks: Vec::new(),
     }
 }
 
@@ -113,11 +138,12 @@ impl Running {
                 line.contains(page),
                 "expected the {page} screen, got {line}"
             );
-            self.page_ready_ms = line
-                .split("\"ready\":")
-                .nth(1)
-                .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
-                .and_then(|n| n.parse().ok());
+            self.marks = marks_of(&line);
+            self.page_ready_ms = self
+                .marks
+                .iter()
+                .find(|(name, _)| name == "ready")
+                .map(|(_, ms)| *ms);
             return elapsed;
         }
     }

@@ -46,6 +46,9 @@ struct Bench {
     accounts: tempfile::TempDir,
     /// One account kept signed in (its token in the keyring).
     kept: tempfile::TempDir,
+    /// A home folder per case: each is a computer account that always opens the same data
+    /// (the webview's own storage, which remembers where the window opened, lives there).
+    homes: [tempfile::TempDir; 3],
 }
 
 impl Bench {
@@ -70,21 +73,38 @@ impl Bench {
             &slot_of(&signed.user.id),
             signed.token.expose(),
         );
+        let homes = [(); 3].map(|_| support::bench_dir("startup-home-"));
         Self {
             display,
             bus,
             accounts,
             kept,
+            homes,
         }
     }
 
     fn start(&self, case: Case) -> (Running, Duration) {
-        let (binary, data, page): (PathBuf, &Path, &str) = match case {
-            Case::Empty => (empty_app(), self.accounts.path(), "empty"),
-            Case::SignIn => (LATCHKEY.into(), self.accounts.path(), "login"),
-            Case::Profile => (LATCHKEY.into(), self.kept.path(), "profile"),
+        let (binary, data, page, home): (PathBuf, &Path, &str, &Path) = match case {
+            Case::Empty => (
+                empty_app(),
+                self.accounts.path(),
+                "empty",
+                self.homes[0].path(),
+            ),
+            Case::SignIn => (
+                LATCHKEY.into(),
+                self.accounts.path(),
+                "login",
+                self.homes[1].path(),
+            ),
+            Case::Profile => (
+                LATCHKEY.into(),
+                self.kept.path(),
+                "profile",
+                self.homes[2].path(),
+            ),
         };
-        let mut app = launch(&binary, &self.display, &self.bus, data);
+        let mut app = launch(&binary, &self.display, &self.bus, home, data);
         let ready = app.wait_ready(page);
         (app, ready)
     }
@@ -114,6 +134,7 @@ fn main() {
     let mut times: [Vec<Duration>; 3] = Default::default();
     let mut setups: [Vec<Duration>; 3] = Default::default();
     let mut in_page: [Vec<Duration>; 3] = Default::default();
+    let mut marks: [std::collections::BTreeMap<String, Vec<Duration>>; 3] = Default::default();
     for round in 0..rounds {
         for k in 0..3 {
             let i = (round + k) % 3;
@@ -121,6 +142,12 @@ fn main() {
             times[i].push(ready);
             setups[i].extend(app.setup_after);
             in_page[i].extend(app.page_ready_ms.map(Duration::from_millis));
+            for (name, at) in &app.marks {
+                marks[i]
+                    .entry(name.clone())
+                    .or_default()
+                    .push(Duration::from_millis(*at));
+            }
             app.stop();
         }
     }
@@ -145,6 +172,32 @@ fn main() {
         &format!(
             "start-up, medians of {rounds} alternating launches: empty app {empty_t:.1} ms, sign-in {signin_t:.1} ms, kept profile {profile_t:.1} ms; setup hook reached at {} / {} / {}; the page ready {} / {} / {} after its navigation began",
             setup[0], setup[1], setup[2], page[0], page[1], page[2]
+        ),
+    );
+
+    // Where the page's own time goes: each mark's median, in ms since navigation began.
+    let names = ["empty app", "sign-in", "kept profile"];
+    let in_page_marks: Vec<String> = marks
+        .iter_mut()
+        .zip(names)
+        .map(|(m, name)| {
+            let each: Vec<String> = ["response", "parsed", "modules", "session", "ready"]
+                .iter()
+                .filter_map(|k| {
+                    // A mark still at 0 was not reached before the page said it was ready
+                    // (the sign-in screen is drawn before Rust's session answer).
+                    let v = m.get_mut(*k).filter(|v| v.iter().any(|d| !d.is_zero()))?;
+                    Some(format!("{k} {:.0}", ms(median(v))))
+                })
+                .collect();
+            format!("{name}: {}", each.join(", "))
+        })
+        .collect();
+    report(
+        "startup",
+        &format!(
+            "in-page marks (ms since navigation began, medians): {}",
+            in_page_marks.join("; ")
         ),
     );
 
@@ -225,13 +278,14 @@ fn main() {
     if full {
         support::goals("startup", &goals);
         let body = format!(
-            "Medians of {rounds} alternating launches (start-up) and {samples} (memory). Tauri's setup hook reached {} (empty app) / {} (sign-in) / {} (profile) after spawn; the page ready {} / {} / {} after its navigation began.\n\n{}",
+            "Medians of {rounds} alternating launches (start-up) and {samples} (memory). Tauri's setup hook reached {} (empty app) / {} (sign-in) / {} (profile) after spawn; the page ready {} / {} / {} after its navigation began. In-page marks (ms since navigation began): {}.\n\n{}",
             setup[0],
             setup[1],
             setup[2],
             page[0],
             page[1],
             page[2],
+            in_page_marks.join("; "),
             goals.iter().map(|l| format!("- {l}")).collect::<Vec<_>>().join("\n")
         );
         support::write_results("startup", &body);

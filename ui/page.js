@@ -26,9 +26,13 @@ function destination(state, screen, needs) {
   return null;
 }
 
+// The language picker, filled from `state` (the session's answer, or the hints of an early
+// first paint); its change listener is added once.
+let shownLanguage = 'en';
 function showLanguages(state) {
   const select = $('language');
   if (!select || !state.languages || state.languages.length < 2) return;
+  shownLanguage = state.language;
   select.replaceChildren(
     ...state.languages.map((language) => {
       const option = document.createElement('option');
@@ -40,11 +44,14 @@ function showLanguages(state) {
   );
   select.value = state.language;
   $('language-row').hidden = false;
+  if (select.dataset.wired) return;
+  select.dataset.wired = 'true';
   select.addEventListener('change', async () => {
     try {
-      await useLanguage(await api.setLanguage(select.value));
+      shownLanguage = await api.setLanguage(select.value);
+      await useLanguage(shownLanguage);
     } catch {
-      select.value = state.language;
+      select.value = shownLanguage;
     }
   });
 }
@@ -95,48 +102,86 @@ function wireLock(state) {
   reportActivity(state.lockAfterSecs);
 }
 
-// Where the window opens at the next start (read by start.js): on the profile when someone
-// here is kept signed in, else on the sign-in screen.
-function rememberStart(state) {
+// Hints for the next screens, none of them a secret (Rust decides every time): where the
+// window opens at the next start (read by start.js: the profile when someone here is kept
+// signed in), whether anyone is at the keyboard in this run, and the language and language
+// list last shown. They let a sign-in screen draw itself before Rust has answered.
+function rememberHints(state) {
   try {
     localStorage.setItem('latchkey.start', state.people?.some((person) => person.kept) ? 'profile' : 'login');
+    localStorage.setItem('latchkey.language', state.language);
+    localStorage.setItem('latchkey.languages', JSON.stringify(state.languages || []));
+    sessionStorage.setItem('latchkey.here', state.signedIn || state.locked ? 'someone' : 'nobody');
   } catch {
-    // No storage: the next start opens on the sign-in screen.
+    // No storage: every screen waits for Rust.
   }
+}
+
+// The language and language list a signed-out screen may draw itself in before Rust
+// answers: only when nobody is at the keyboard in this run, and the language last shown is
+// the one the system asks for (else Rust may well choose another). `null`: wait for Rust.
+function earlyHints() {
+  try {
+    if (sessionStorage.getItem('latchkey.here') !== 'nobody') return null;
+    const language = localStorage.getItem('latchkey.language');
+    const system = (navigator.language || '').split('-')[0].toLowerCase();
+    if (!language || language !== system) return null;
+    return { language, languages: JSON.parse(localStorage.getItem('latchkey.languages') || '[]') };
+  } catch {
+    return null;
+  }
+}
+
+// Shows the screen: out of routing, `focus` focused (unless someone already moved the
+// focus), and the app told it is ready.
+function reveal(screen, focus) {
+  document.body.classList.remove('routing');
+  if (focus && (document.activeElement === document.body || !document.activeElement)) focus.focus();
+  announceReady(screen);
 }
 
 // Starts a screen. `needs`: 'signed-out' (sign-in, sign-up, recovery), 'signed-in', or
 // 'locked' (the lock screen). `show(state)`, if given, fills the screen before it is shown
-// and may return the element to focus; the screen is ready for input after that. Resolves
+// and may return the element to focus; the screen is ready for input after that. A
+// signed-out screen whose hints say nobody is here is drawn at once, in the language last
+// shown, with its first field focused, while Rust answers; `show` then completes it. Resolves
 // with the session state, or null when leaving.
 export async function startPage(screen, needs, show) {
   document.body.dataset.screen = screen;
+  const asked = api.session();
+  const early = needs === 'signed-out' ? earlyHints() : null;
+  let words = null;
+  if (early) {
+    words = useLanguage(early.language);
+    // The pages are written in English: an English screen is drawn before its catalog
+    // arrives (which then rewrites the same words).
+    if (early.language !== document.documentElement.lang) await words;
+    showLanguages(early);
+    reveal(screen, document.querySelector('main form:not([hidden]) input'));
+  }
   let state;
   try {
-    state = await api.session();
+    state = await asked;
     performance.mark('session');
   } catch (error) {
-    await useLanguage(navigator.language?.split('-')[0] || 'en');
-    document.body.classList.remove('routing');
+    if (!early) await useLanguage(navigator.language?.split('-')[0] || 'en');
     const box = $('error');
     if (box) {
       box.textContent = messageFor(error);
       box.hidden = false;
     }
-    announceReady(screen);
+    if (!early) reveal(screen, null);
     return null;
   }
-  rememberStart(state);
+  rememberHints(state);
   const elsewhere = destination(state, screen, needs);
   if (elsewhere) return go(elsewhere);
-  await useLanguage(state.language);
+  await (early?.language === state.language ? words : useLanguage(state.language));
   showLanguages(state);
   showNotice(state);
   if (needs === 'signed-in') wireLock(state);
   const focus = show ? await show(state) : null;
-  document.body.classList.remove('routing');
-  focus?.focus();
-  announceReady(screen);
+  if (!early) reveal(screen, focus);
   return state;
 }
 

@@ -40,6 +40,4 @@ onSubmit($('recover-form'), async () => {
   }
 });
 
-startPage('recover', 'signed-out').then((state) => {
-  if (state) $('username').focus();
-});
+startPage('recover', 'signed-out', () => $('username'));

@@ -48,6 +48,4 @@ onSubmit($('signup-form'), async () => {
   }
 });
 
-startPage('signup', 'signed-out').then((state) => {
-  if (state) $('username').focus();
-});
+startPage('signup', 'signed-out', () => $('username'));

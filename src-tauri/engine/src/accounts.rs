@@ -61,7 +61,7 @@ impl Accounts {
         &self.config
     }
 
-    /// The password hasher (to warm up its dummy hash off the start-up path).
+    /// The password hasher (to time one verification off the start-up path).
     pub fn hasher(&self) -> &PasswordHasher {
         &self.hasher
     }

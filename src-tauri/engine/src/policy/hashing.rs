@@ -1,9 +1,8 @@
 //! argon2id password hashing (RustCrypto `argon2`), PHC strings, and a gate that lets at
 //! most as many hashes run at once as the machine has cores.
 
-use super::hash_memory;
 use crate::error::AuthError;
-use argon2::password_hash::{PasswordHash, SaltString};
+use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, OnceLock};
@@ -63,7 +62,6 @@ impl HashParams {
 /// Hashes and verifies passwords with one set of parameters.
 pub struct PasswordHasher {
     params: HashParams,
-    argon2_params: Params,
     argon2: Argon2<'static>,
     dummy: OnceLock<String>,
     gate: Gate,
@@ -92,8 +90,7 @@ impl PasswordHasher {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         Ok(Self {
             params,
-            argon2: Argon2::new(Algorithm::Argon2id, Version::V0x13, p.clone()),
-            argon2_params: p,
+            argon2: Argon2::new(Algorithm::Argon2id, Version::V0x13, p),
             dummy: OnceLock::new(),
             gate: Gate::new(cores),
             verifications: AtomicU64::new(0),
@@ -118,16 +115,13 @@ impl PasswordHasher {
         })?;
         let salt = SaltString::encode_b64(&salt).map_err(|_| AuthError::Internal)?;
         let _permit = self.gate.enter();
-        hash_memory::hash(
-            &self.argon2,
-            &self.argon2_params,
-            password.as_bytes(),
-            salt.as_salt(),
-        )
-        .map_err(|e| {
-            log::error!("argon2 hashing failed: {e}");
-            AuthError::Internal
-        })
+        self.argon2
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| {
+                log::error!("argon2 hashing failed: {e}");
+                AuthError::Internal
+            })
     }
 
     /// Whether `password` matches the PHC string `phc`. A malformed or non-argon2id
@@ -153,7 +147,10 @@ impl PasswordHasher {
         let (matched, took) = {
             let _permit = self.gate.enter();
             let started = Instant::now();
-            let matched = hash_memory::verify(parsed, password.as_bytes());
+            let matched = self
+                .argon2
+                .verify_password(password.as_bytes(), parsed)
+                .is_ok();
             (matched, started.elapsed())
         };
         let took_nanos = u64::try_from(took.as_nanos()).unwrap_or(u64::MAX);
@@ -168,6 +165,10 @@ impl PasswordHasher {
                     })
                 });
         } else {
+            if self.typical_nanos.load(Ordering::Relaxed) == 0 {
+                // No verification at the current parameters timed yet in this run: time one.
+                self.warm_up();
+            }
             let typical = self.typical_nanos.load(Ordering::Relaxed);
             std::thread::sleep(Duration::from_nanos(typical.saturating_sub(took_nanos)));
         }
@@ -176,9 +177,7 @@ impl PasswordHasher {
 
     /// Spends the same time as a real verification, for unknown usernames. Always false.
     pub fn verify_dummy(&self, password: &str) -> bool {
-        self.warm_up();
-        let dummy = self.dummy.get().map_or("", String::as_str);
-        let _ = self.verify(dummy, password);
+        let _ = self.verify(self.dummy(), password);
         false
     }
 
@@ -188,16 +187,28 @@ impl PasswordHasher {
         self.verifications.load(Ordering::Relaxed)
     }
 
-    /// Computes the dummy hash now so the first unknown-user sign-in costs no extra hash,
-    /// and times one verification at the current parameters.
+    /// The hash unknown usernames are checked against: the current parameters, a fixed salt
+    /// and an all-zero hash that no password is known to produce. Checking a password
+    /// against it costs exactly one verification, and making it costs none (so nothing is
+    /// hashed at start-up).
+    fn dummy(&self) -> &str {
+        self.dummy.get_or_init(|| {
+            let salt = SaltString::encode_b64(b"latchkey-dummy-s")
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default();
+            format!(
+                "$argon2id$v=19$m={},t={},p={}${salt}$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                self.params.m_kib, self.params.t, self.params.p
+            )
+        })
+    }
+
+    /// Times one verification at the current parameters, if none has been timed in this
+    /// run (the time that answers to hashes with other parameters are padded to). The
+    /// first such answer does it by itself when needed.
     pub fn warm_up(&self) {
-        let mut made = false;
-        let dummy = self.dummy.get_or_init(|| {
-            made = true;
-            self.hash("latchkey-dummy-password").unwrap_or_default()
-        });
-        if made {
-            if let Ok(parsed) = PasswordHash::new(dummy) {
+        if self.typical_nanos.load(Ordering::Relaxed) == 0 {
+            if let Ok(parsed) = PasswordHash::new(self.dummy()) {
                 let _ = self.timed_check(&parsed, "latchkey-warm-up");
             }
         }
@@ -319,6 +330,12 @@ mod tests {
     fn dummy_verification_is_always_false() {
         let h = cheap();
         assert!(!h.verify_dummy("latchkey-dummy-password"));
+        assert!(!h.verify_dummy(""));
+        // A real verification each time, at the current parameters.
+        assert_eq!(h.verifications(), 2);
+        let parsed = PasswordHash::new(h.dummy()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(params_of(&parsed), Some(h.params()));
+        assert!(!h.needs_rehash(h.dummy()));
     }
 
     #[test]

@@ -2,7 +2,6 @@
 //! name must wait after failures, and how tokens and random ids are made. Nothing here
 //! touches SQLite or reads the clock.
 
-mod hash_memory;
 pub mod hashing;
 pub mod recovery_codes;
 pub mod rules;
