@@ -1,7 +1,8 @@
 // What every form shares: a visible busy state, errors in the GOV.UK pattern (a summary with
 // role="alert" that gets focus and links to the field; the field marked aria-invalid and
-// described by its own message), the password show/hide button and caps-lock warning
-// (both announced), and Enter that never submits while an input method is composing.
+// described by its own message; a wait announced when it starts and ends, not every
+// second), the password show/hide button and caps-lock warning (both announced), and Enter
+// that never submits while an input method is composing.
 
 import { $ } from './page.js';
 import { messageFor, t, waitMessage } from './i18n.js';
@@ -94,12 +95,20 @@ export function showError(form, error, fieldFor = () => null) {
   if (error.code === 'TOO_MANY_ATTEMPTS') {
     let left = Math.max(1, Number(error.retryAfterSecs) || 1);
     const target = body.firstElementChild || body;
+    // The summary is an alert: the wait is announced when it starts and when it is over,
+    // while the seconds in between tick on the screen only.
+    target.setAttribute('aria-live', 'off');
     countdowns.set(
       summary,
       setInterval(() => {
         left -= 1;
-        target.textContent = left <= 0 ? t('error.TOO_MANY_ATTEMPTS.over') : waitMessage(left);
-        if (left <= 0) clearInterval(countdowns.get(summary));
+        if (left <= 0) {
+          clearInterval(countdowns.get(summary));
+          target.removeAttribute('aria-live');
+          target.textContent = t('error.TOO_MANY_ATTEMPTS.over');
+        } else {
+          target.textContent = waitMessage(left);
+        }
       }, 1000),
     );
   }
@@ -118,11 +127,18 @@ export function setupPasswordField(inputId, toggleId, capsId) {
   const toggle = $(toggleId);
   const caps = $(capsId);
   const status = $(`${toggleId}-status`);
+  // The caps-lock warning is a live region that is always there: its words come and go
+  // (a region that is itself shown and hidden is announced unreliably).
+  let capsOn = false;
+  const showCaps = () => {
+    caps.textContent = capsOn ? t('common.capsLock') : '';
+  };
   const label = () => {
     const shown = input.type === 'text';
     toggle.textContent = t(shown ? 'common.hide' : 'common.show');
     toggle.setAttribute('aria-label', t(shown ? 'common.hidePassword' : 'common.showPassword'));
     toggle.setAttribute('aria-pressed', shown ? 'true' : 'false');
+    showCaps();
   };
   toggle.addEventListener('click', () => {
     input.type = input.type === 'password' ? 'text' : 'password';
@@ -132,12 +148,18 @@ export function setupPasswordField(inputId, toggleId, capsId) {
   });
   document.addEventListener('latchkey:language', label);
   const checkCaps = (event) => {
-    if (typeof event.getModifierState === 'function') caps.hidden = !event.getModifierState('CapsLock');
+    if (typeof event.getModifierState !== 'function') return;
+    const on = event.getModifierState('CapsLock');
+    if (on !== capsOn) {
+      capsOn = on;
+      showCaps();
+    }
   };
   input.addEventListener('keydown', checkCaps);
   input.addEventListener('keyup', checkCaps);
   input.addEventListener('blur', () => {
-    caps.hidden = true;
+    capsOn = false;
+    showCaps();
   });
 }
 

@@ -112,6 +112,36 @@ async fn walk(app: &Launch, temporary: &str, tag: &str, audited: &mut Vec<String
     app.on_page("signup.html").await;
     app.audit("sign-up", audited).await;
     app.screenshot(&shot("signup")).await;
+    // A field's own error, the GOV.UK way: the summary has the focus and links to the
+    // field, which is marked invalid and described by its own message.
+    app.fill("#username", "fieldcheck").await;
+    app.fill("#password", "short").await;
+    app.click("#signup-form button[type=submit]").await;
+    app.text_appears("#password-error").await;
+    assert_eq!(
+        app.run("return document.getElementById('password').getAttribute('aria-invalid')")
+            .await,
+        "true"
+    );
+    assert_eq!(
+        app.run("return document.getElementById('password').getAttribute('aria-describedby').split(' ').includes('password-error')")
+            .await,
+        true
+    );
+    assert_eq!(
+        app.run("return document.activeElement.classList.contains('error-summary')")
+            .await,
+        true,
+        "the summary has the focus"
+    );
+    assert_eq!(
+        app.run(
+            "return document.querySelector('#signup-form .error-summary a').getAttribute('href')"
+        )
+        .await,
+        "#password"
+    );
+    app.audit("sign-up with a field error", audited).await;
     app.click("a[href='login.html']").await;
     app.on_page("login.html").await;
     app.click("#forgot-link").await;
@@ -237,8 +267,8 @@ async fn every_screen_passes_axe_in_both_languages_and_both_colour_schemes() {
         audited.len(),
         audited
     );
-    // 13 screens and states × 2 languages × 2 colour schemes.
-    assert_eq!(audited.len(), 52);
+    // 14 screens and states × 2 languages × 2 colour schemes.
+    assert_eq!(audited.len(), 56);
     assert!(screenshot_dir().join("ko-light-admin.png").exists());
 }
 

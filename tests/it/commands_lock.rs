@@ -37,6 +37,7 @@ fn for_the_person() -> Vec<(&'static str, Value)> {
         ("delete_account", json!({"password": p, "confirm": true})),
         ("new_recovery_codes", json!({"password": p})),
         ("two_step_begin", json!({})),
+        ("two_step_enable", json!({"code": "123456"})),
         ("two_step_disable", json!({"password": p, "code": "123456"})),
         ("admin_list_accounts", json!({"password": p})),
         (

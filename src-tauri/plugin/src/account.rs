@@ -74,20 +74,24 @@ impl AuthService {
     /// `INVALID_CREDENTIALS` (counted), `TOO_MANY_ATTEMPTS`; `INVALID_INPUT` when no setup
     /// was begun; `NOT_AUTHENTICATED`, `LOCKED`, storage codes.
     pub async fn two_step_enable(&self, code: String) -> Result<Profile, AuthError> {
+        // Taken out while it is tried; the session (and its lock) is checked before whether
+        // a setup was begun, so a locked window answers `LOCKED` either way.
         let setup = self
             .two_step_setup
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .take()
-            .ok_or(AuthError::InvalidInput)?;
+            .take();
         let kept = Arc::new(setup);
         let used = kept.clone();
         let result = self
             .with_session(Gate::TwoStepSetup, move |accounts, _, user, now| {
-                if user.id != used.0 {
+                let Some((owner, setup)) = used.as_ref() else {
+                    return Err(AuthError::InvalidInput);
+                };
+                if user.id != *owner {
                     return Err(AuthError::InvalidInput);
                 }
-                accounts.enable_two_step(&user.id, &used.1.secret, &code, now)?;
+                accounts.enable_two_step(&user.id, &setup.secret, &code, now)?;
                 let user = accounts
                     .get_user(&user.id)?
                     .ok_or(AuthError::NotAuthenticated)?;
@@ -95,7 +99,7 @@ impl AuthService {
             })
             .await;
         if result.is_err() {
-            if let Ok(setup) = Arc::try_unwrap(kept) {
+            if let Ok(Some(setup)) = Arc::try_unwrap(kept) {
                 *self
                     .two_step_setup
                     .lock()

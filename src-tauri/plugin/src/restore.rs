@@ -93,8 +93,13 @@ impl AuthService {
     }
 
     /// Once every kept person's slot was read: the sessions still marked kept that did not
-    /// come back (their token is not in the keyring) can never be used again, so they end.
+    /// come back (their token is not in the keyring) can never be used again, so they end,
+    /// in the background (nothing waits for it; a failure is logged and tried again at the
+    /// next start).
     async fn end_kept_sessions_without_token(&self, kept: Vec<String>) -> Result<(), AuthError> {
+        if kept.is_empty() {
+            return Ok(());
+        }
         let restored: Vec<(String, Option<String>)> = {
             let desk = self.desk();
             kept.into_iter()
@@ -110,18 +115,15 @@ impl AuthService {
         };
         let accounts = self.accounts().await?;
         let before = self.started_at;
-        let ended = blocking(move || -> Result<usize, AuthError> {
-            let mut ended = 0;
+        tauri::async_runtime::spawn(blocking(move || {
             for (user_id, here) in &restored {
-                ended +=
-                    accounts.end_kept_sessions_without_token(user_id, here.as_deref(), before)?;
+                match accounts.end_kept_sessions_without_token(user_id, here.as_deref(), before) {
+                    Ok(0) => {}
+                    Ok(ended) => log::info!("ended {ended} kept session(s) whose token was gone"),
+                    Err(e) => log::warn!("kept sessions without a token stay: {}", e.code()),
+                }
             }
-            Ok(ended)
-        })
-        .await??;
-        if ended > 0 {
-            log::info!("ended {ended} kept session(s) whose token was gone");
-        }
+        }));
         Ok(())
     }
 
