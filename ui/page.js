@@ -164,7 +164,7 @@ export async function startPage(screen, needs, show) {
     state = await asked;
     performance.mark('session');
   } catch (error) {
-    if (!early) await useLanguage(navigator.language?.split('-')[0] || 'en');
+    await (early ? words : useLanguage(navigator.language?.split('-')[0] || 'en'));
     const box = $('error');
     if (box) {
       box.textContent = messageFor(error);
