@@ -12,6 +12,17 @@ mod engine_common;
 pub use engine_common::*;
 
 use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// Waits (at most 10 s) until `done` holds, for work the app does in the background
+/// (start-up sweeps); fails with `what` when it never does.
+pub fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !done() {
+        assert!(Instant::now() < deadline, "{what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
 
 /// Asserts that a data folder holds nothing but the database and its WAL files: in
 /// particular, no token written to a file when the keyring failed.

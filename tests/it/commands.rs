@@ -211,14 +211,9 @@ fn remember_false_after_a_crash_is_ended_at_the_next_start() {
     assert_eq!(next.call("session", json!({})).unwrap()["signedIn"], false);
     assert!(vault.peek().is_none(), "the unkept token is removed");
     // Its session is ended by the start-up sweep, in the background.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while count(dir.path(), r#"SELECT count(*) FROM "session""#) > 0 {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "and its session ended"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    wait_until("and its session ended", || {
+        count(dir.path(), r#"SELECT count(*) FROM "session""#) == 0
+    });
 }
 
 #[test]

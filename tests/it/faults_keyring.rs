@@ -89,11 +89,9 @@ fn without_a_keyring_a_kept_sign_in_is_not_kept() {
         assert_eq!(count(dir.path(), all), 1);
         let next = TestApp::start(dir.path(), vault());
         assert_eq!(next.call("session", json!({})).unwrap()["signedIn"], false);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while count(dir.path(), all) > 0 {
-            assert!(Instant::now() < deadline, "{what}: outlived the crash");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        wait_until(&format!("{what}: outlived the crash"), || {
+            count(dir.path(), all) == 0
+        });
         assert_no_token_file(dir.path());
     }
 }

@@ -7,7 +7,6 @@ use crate::common::*;
 use latchkey_engine::{now_ms, Accounts};
 use serde_json::json;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 use tauri_plugin_latchkey::vault::{slot_of, MemoryVault, TokenVault};
 
 const OLD_EVENTS: &str =
@@ -28,14 +27,10 @@ fn the_app_prunes_the_old_log_when_it_starts() {
     }
     assert_eq!(count(dir.path(), OLD_EVENTS), 4);
     let _app = TestApp::start(dir.path(), Arc::new(MemoryVault::new()));
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while count(dir.path(), OLD_EVENTS) > 0 {
-        assert!(
-            Instant::now() < deadline,
-            "events older than 90 days are still there 10 s after start-up"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_until(
+        "events older than 90 days are still there 10 s after start-up",
+        || count(dir.path(), OLD_EVENTS) == 0,
+    );
 }
 
 /// A kept administrator session, reopened after a restart, must be re-authenticated; and
@@ -97,14 +92,9 @@ fn kept_sessions_whose_token_is_gone_end_at_the_next_start() {
     assert_eq!(state["locked"]["username"], "Alice", "{state}");
     assert_eq!(state["people"].as_array().map(Vec::len), Some(1), "{state}");
     // Ended in the background, right after the kept sessions were restored.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while count(dir.path(), kept) > 1 {
-        assert!(
-            Instant::now() < deadline,
-            "Bobby's kept row outlived its token"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_until("Bobby's kept row outlived its token", || {
+        count(dir.path(), kept) <= 1
+    });
     assert_eq!(count(dir.path(), r#"SELECT count(*) FROM "session""#), 1);
     assert_eq!(alice_only.slots(), vec![alice_slot]);
 }
