@@ -53,10 +53,13 @@ pub struct Running {
     started: Instant,
     lines: mpsc::Receiver<String>,
     pub setup_after: Option<Duration>,
+    /// When the page's navigation began (its `performance.timeOrigin`), after spawn.
+    pub navigation_after: Option<Duration>,
     /// When the page said it was ready, in milliseconds since its navigation began.
     pub page_ready_ms: Option<u64>,
     /// Every mark the page sent with it (`response`, `parsed`, `modules`, `session`,
-    /// `ready`), in milliseconds since its navigation began.
+    /// `words`, `shown`, `ready`), in milliseconds since its navigation began, and `origin`,
+    /// the wall-clock millisecond it began.
     pub marks: Vec<(String, u64)>,
 }
 
@@ -110,6 +113,7 @@ pub fn launch(
         started,
         lines,
         setup_after: None,
+        navigation_after: None,
         page_ready_ms: None,
         marks: Vec::new(),
     }
@@ -139,6 +143,11 @@ impl Running {
                 "expected the {page} screen, got {line}"
             );
             self.marks = marks_of(&line);
+            self.navigation_after = self.marks.iter().find(|(name, _)| name == "origin").map(
+                |(_, at)| {
+                    Duration::from_millis(u128::from(*at).saturating_sub(self.spawned_ms) as u64)
+                },
+            );
             self.page_ready_ms = self
                 .marks
                 .iter()
@@ -148,8 +157,8 @@ impl Running {
         }
     }
 
-    /// Resident memory of the app's processes (KiB) and how many there are.
-    pub fn memory(&self) -> (u64, usize) {
+    /// Resident memory (KiB) of each of the app's processes, by process name.
+    pub fn memory(&self) -> Vec<(String, u64)> {
         tree_rss_kib(self.child.id())
     }
 
@@ -172,8 +181,8 @@ impl Running {
     }
 }
 
-/// Resident memory (KiB) of a process and all its descendants, and how many they are.
-pub fn tree_rss_kib(root: u32) -> (u64, usize) {
+/// Resident memory (KiB) of a process and each of its descendants, with their names.
+pub fn tree_rss_kib(root: u32) -> Vec<(String, u64)> {
     let mut parents = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
@@ -198,16 +207,17 @@ pub fn tree_rss_kib(root: u32) -> (u64, usize) {
         tree.extend(parents.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
         i += 1;
     }
-    let rss = tree
-        .iter()
+    tree.iter()
         .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/status")).ok())
         .filter_map(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+            let field = |name: &str| {
+                s.lines()
+                    .find(|l| l.starts_with(name))
+                    .and_then(|l| l.split_whitespace().nth(1).map(str::to_owned))
+            };
+            Some((field("Name:")?, field("VmRSS:")?.parse::<u64>().ok()?))
         })
-        .sum();
-    (rss, tree.len())
+        .collect()
 }
 
 /// The median of some durations (sorted in place).

@@ -130,9 +130,18 @@ fn main() {
     let cases = [Case::Empty, Case::SignIn, Case::Profile];
 
     // Start-up: rounds of one launch each, the order rotating from round to round.
-    let rounds = if full { 15 } else { 1 };
+    // STARTUP_ROUNDS: fewer (or more) rounds, to try a change quickly; 15 otherwise.
+    let rounds = match std::env::var("STARTUP_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+    {
+        Some(r) if full => r,
+        _ if full => 15,
+        _ => 1,
+    };
     let mut times: [Vec<Duration>; 3] = Default::default();
     let mut setups: [Vec<Duration>; 3] = Default::default();
+    let mut navigations: [Vec<Duration>; 3] = Default::default();
     let mut in_page: [Vec<Duration>; 3] = Default::default();
     let mut marks: [std::collections::BTreeMap<String, Vec<Duration>>; 3] = Default::default();
     for round in 0..rounds {
@@ -141,6 +150,7 @@ fn main() {
             let (app, ready) = bench.start(cases[i]);
             times[i].push(ready);
             setups[i].extend(app.setup_after);
+            navigations[i].extend(app.navigation_after);
             in_page[i].extend(app.page_ready_ms.map(Duration::from_millis));
             for (name, at) in &app.marks {
                 marks[i]
@@ -160,18 +170,20 @@ fn main() {
             format!("{:.0} ms", ms(median(s)))
         }
     });
-    let setup = setups.each_mut().map(|s| {
+    let median_ms = |s: &mut Vec<Duration>| {
         if s.is_empty() {
             "-".to_owned()
         } else {
             format!("{:.0} ms", ms(median(s)))
         }
-    });
+    };
+    let setup = setups.each_mut().map(median_ms);
+    let navigation = navigations.each_mut().map(median_ms);
     report(
         "startup",
         &format!(
-            "start-up, medians of {rounds} alternating launches: empty app {empty_t:.1} ms, sign-in {signin_t:.1} ms, kept profile {profile_t:.1} ms; setup hook reached at {} / {} / {}; the page ready {} / {} / {} after its navigation began",
-            setup[0], setup[1], setup[2], page[0], page[1], page[2]
+            "start-up, medians of {rounds} alternating launches: empty app {empty_t:.1} ms, sign-in {signin_t:.1} ms, kept profile {profile_t:.1} ms; setup hook reached at {} / {} / {}; the page's navigation began at {} / {} / {}; the page ready {} / {} / {} after its navigation began",
+            setup[0], setup[1], setup[2], navigation[0], navigation[1], navigation[2], page[0], page[1], page[2]
         ),
     );
 
@@ -181,16 +193,18 @@ fn main() {
         .iter_mut()
         .zip(names)
         .map(|(m, name)| {
-            let each: Vec<String> = ["response", "parsed", "modules", "session", "ready"]
-                .iter()
-                .filter_map(|k| {
-                    // A mark at 0 was not reached before the page said it was ready (the
-                    // sign-in screen is drawn before Rust's session answer): left out when
-                    // that is so in most launches.
-                    let at = median(m.get_mut(*k)?);
-                    (!at.is_zero()).then(|| format!("{k} {:.0}", ms(at)))
-                })
-                .collect();
+            let each: Vec<String> = [
+                "response", "parsed", "modules", "session", "words", "shown", "ready",
+            ]
+            .iter()
+            .filter_map(|k| {
+                // A mark at 0 was not reached before the page said it was ready (the
+                // sign-in screen is drawn before Rust's session answer): left out when
+                // that is so in most launches.
+                let at = median(m.get_mut(*k)?);
+                (!at.is_zero()).then(|| format!("{k} {:.0}", ms(at)))
+            })
+            .collect();
             format!("{name}: {}", each.join(", "))
         })
         .collect();
@@ -205,15 +219,26 @@ fn main() {
     // Memory, idle: three seconds after the screen is ready, then a second reading.
     let samples = if full { 5 } else { 1 };
     let mut memory: [Vec<u64>; 3] = Default::default();
+    // Each process's share, by name (the app, WebKit's web and network processes).
+    let mut shares: [std::collections::BTreeMap<String, Vec<u64>>; 3] = Default::default();
     let mut processes = [0usize; 3];
     for round in 0..samples {
         for k in 0..3 {
             let i = (round + k) % 3;
             let (app, _) = bench.start(cases[i]);
             std::thread::sleep(Duration::from_secs(3));
-            let (kib, count) = app.memory();
-            memory[i].push(kib);
-            processes[i] = count;
+            let each = app.memory();
+            memory[i].push(each.iter().map(|(_, kib)| kib).sum());
+            processes[i] = each.len();
+            for (name, kib) in each {
+                // Both binaries' names start with "latchkey" (cut at 15 characters).
+                let name = if name.starts_with("latchkey") {
+                    "app".into()
+                } else {
+                    name
+                };
+                shares[i].entry(name).or_default().push(kib);
+            }
             app.stop();
         }
     }
@@ -221,11 +246,25 @@ fn main() {
         m.sort_unstable();
         m[m.len() / 2] as f64 / 1024.0
     });
+    let split: Vec<String> = shares
+        .iter_mut()
+        .zip(["empty app", "sign-in", "profile"])
+        .map(|(by_name, case)| {
+            let each: Vec<String> = by_name
+                .iter_mut()
+                .map(|(name, kib)| {
+                    kib.sort_unstable();
+                    format!("{name} {:.1}", kib[kib.len() / 2] as f64 / 1024.0)
+                })
+                .collect();
+            format!("{case}: {}", each.join(", "))
+        })
+        .collect();
     report(
         "startup",
         &format!(
-            "memory idle, medians of {samples}: empty app {:.1} MiB ({} processes), sign-in {:.1} MiB ({}), profile {:.1} MiB ({})",
-            mib[0], processes[0], mib[1], processes[1], mib[2], processes[2]
+            "memory idle, medians of {samples}: empty app {:.1} MiB ({} processes), sign-in {:.1} MiB ({}), profile {:.1} MiB ({}); by process (MiB): {}",
+            mib[0], processes[0], mib[1], processes[1], mib[2], processes[2], split.join("; ")
         ),
     );
 
@@ -279,14 +318,18 @@ fn main() {
     if full {
         support::goals("startup", &goals);
         let body = format!(
-            "Medians of {rounds} alternating launches (start-up) and {samples} (memory). Tauri's setup hook reached {} (empty app) / {} (sign-in) / {} (profile) after spawn; the page ready {} / {} / {} after its navigation began. In-page marks (ms since navigation began): {}.\n\n{}",
+            "Medians of {rounds} alternating launches (start-up) and {samples} (memory). Tauri's setup hook reached {} (empty app) / {} (sign-in) / {} (profile) after spawn, and the page's navigation began at {} / {} / {}; the page ready {} / {} / {} after its navigation began. In-page marks (ms since navigation began): {}. Memory by process (MiB): {}.\n\n{}",
             setup[0],
             setup[1],
             setup[2],
+            navigation[0],
+            navigation[1],
+            navigation[2],
             page[0],
             page[1],
             page[2],
             in_page_marks.join("; "),
+            split.join("; "),
             goals.iter().map(|l| format!("- {l}")).collect::<Vec<_>>().join("\n")
         );
         support::write_results("startup", &body);

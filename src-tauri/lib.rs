@@ -9,9 +9,10 @@ pub mod logging;
 pub mod single_instance;
 
 use std::path::PathBuf;
-use tauri::{App, Builder, Listener, Runtime};
+use tauri::{App, Builder, Listener, Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
 use tauri_plugin_latchkey::engine::{now_ms, Config};
 use tauri_plugin_latchkey::vault::TokenVault;
+use tauri_plugin_latchkey::AuthService;
 
 include!(concat!(env!("OUT_DIR"), "/languages.rs"));
 
@@ -77,6 +78,7 @@ pub fn run_app<R: Runtime>(builder: Builder<R>, settings: Settings) -> tauri::Re
     builder
         .plugin(accounts.build())
         .setup(move |app| {
+            open_main_window(app)?;
             if probe {
                 println!("latchkey-setup {}", now_ms());
                 app.listen_any("latchkey://ready", |event| {
@@ -86,6 +88,30 @@ pub fn run_app<R: Runtime>(builder: Builder<R>, settings: Settings) -> tauri::Re
             Ok(())
         })
         .build(context())
+}
+
+/// Opens the main window as `tauri.conf.json` describes it (where it is not created by
+/// Tauri), on the page the account plugin picks: the profile when someone was kept signed
+/// in, else the sign-in screen. Built before the setup hook's probe line, as Tauri builds
+/// the windows it creates itself.
+///
+/// # Errors
+/// When the window cannot be created.
+fn open_main_window<R: Runtime>(app: &App<R>) -> tauri::Result<()> {
+    let Some(mut config) = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|w| w.label == "main")
+        .cloned()
+    else {
+        return Ok(());
+    };
+    let page = app.state::<AuthService>().first_page();
+    config.url = WebviewUrl::App(page.into());
+    WebviewWindowBuilder::from_config(app.handle(), &config)?.build()?;
+    Ok(())
 }
 
 /// Starts the desktop app and blocks until it exits. A second instance shows the first
@@ -100,7 +126,6 @@ pub fn run() {
     #[cfg(not(target_os = "linux"))]
     let builder =
         tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-            use tauri::Manager as _;
             if let Some(window) = app.get_webview_window("main") {
                 let _ = window.unminimize();
                 let _ = window.show();

@@ -84,7 +84,7 @@ export function onLocked(handler) {
 // Tells the app a screen is ready for input: the start-up benchmark times this, and the
 // first one lets Rust begin the start-up work that can wait. `at`: milliseconds since the
 // page's navigation began, at the response, the parsed document, the first module run, the
-// session's answer and now.
+// session's answer, the screen's words in, the screen filled, and now.
 export function announceReady(screen) {
   if (!tauri || !tauri.event) return;
   const navigation = performance.getEntriesByType('navigation')[0];
@@ -93,7 +93,10 @@ export function announceReady(screen) {
     parsed: Math.round(navigation?.domInteractive ?? 0),
     modules: Math.round(performance.getEntriesByName('modules')[0]?.startTime ?? 0),
     session: Math.round(performance.getEntriesByName('session')[0]?.startTime ?? 0),
+    words: Math.round(performance.getEntriesByName('words')[0]?.startTime ?? 0),
+    shown: Math.round(performance.getEntriesByName('shown')[0]?.startTime ?? 0),
     ready: Math.round(performance.now()),
+    origin: Math.round(performance.timeOrigin),
   };
   tauri.event.emit('latchkey://ready', { page: screen, at }).catch(() => {});
 }

@@ -164,7 +164,8 @@ export function setupPasswordField(inputId, toggleId, capsId) {
 }
 
 // Submits `form` through `handler`, but never while an input method (Hangul, kana, …) is
-// composing: Enter then confirms the composition, as the person expects.
+// composing: Enter then confirms the composition, as the person expects. A submit start.js
+// held before this ran (on a screen it drew early) is carried out now.
 export function onSubmit(form, handler) {
   let composing = false;
   form.addEventListener('compositionstart', () => {
@@ -183,4 +184,10 @@ export function onSubmit(form, handler) {
     if (composing || form.classList.contains('busy')) return;
     handler(event);
   });
+  form.dataset.wired = 'true';
+  // Submitted while start.js had drawn the screen and this module had not arrived yet.
+  if (form.dataset.held) {
+    delete form.dataset.held;
+    handler(null);
+  }
 }

@@ -7,6 +7,8 @@ let language = 'en';
 let catalog = {};
 let english = {};
 const loaded = new Map();
+// The language's formatters, made once per language (each first one costs ICU's setup).
+let formatters = {};
 
 async function load(tag) {
   if (!loaded.has(tag)) {
@@ -31,6 +33,7 @@ export async function useLanguage(tag) {
   english = en;
   catalog = chosen;
   language = Object.keys(chosen).length ? tag : 'en';
+  formatters = {};
   document.documentElement.lang = language;
   apply(document);
   document.dispatchEvent(new CustomEvent('latchkey:language'));
@@ -44,14 +47,17 @@ function lookup(key, count) {
   let entry = catalog[key] ?? english[key];
   if (entry === undefined) return key;
   if (typeof entry === 'object') {
-    const rule = new Intl.PluralRules(language).select(Number(count) || 0);
+    formatters.plural ??= new Intl.PluralRules(language);
+    const rule = formatters.plural.select(Number(count) || 0);
     entry = entry[rule] ?? entry.other ?? Object.values(entry)[0];
   }
   return String(entry);
 }
 
 function formatValue(value) {
-  return typeof value === 'number' ? new Intl.NumberFormat(language).format(value) : String(value);
+  if (typeof value !== 'number') return String(value);
+  formatters.number ??= new Intl.NumberFormat(language);
+  return formatters.number.format(value);
 }
 
 // The sentence for `key`, with {name} placeholders filled from `params` (and plural forms
@@ -90,11 +96,13 @@ export function apply(root) {
 
 export function formatTime(ms) {
   if (typeof ms !== 'number') return t('common.never');
-  return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(ms));
+  formatters.time ??= new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' });
+  return formatters.time.format(new Date(ms));
 }
 
 export function formatClock(ms) {
-  return new Intl.DateTimeFormat(language, { timeStyle: 'short' }).format(new Date(ms));
+  formatters.clock ??= new Intl.DateTimeFormat(language, { timeStyle: 'short' });
+  return formatters.clock.format(new Date(ms));
 }
 
 // The words for an error: its reason (which rule), else its code; waits count down by

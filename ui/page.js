@@ -26,8 +26,8 @@ function destination(state, screen, needs) {
   return null;
 }
 
-// The language picker, filled from `state` (the session's answer, or the hints of an early
-// first paint); its change listener is added once.
+// The language picker, filled from the session's answer (start.js may have filled it from
+// its hints already); its change listener is added once.
 let shownLanguage = 'en';
 function showLanguages(state) {
   const select = $('language');
@@ -102,33 +102,17 @@ function wireLock(state) {
   reportActivity(state.lockAfterSecs);
 }
 
-// Hints for the next screens, none of them a secret (Rust decides every time): where the
-// window opens at the next start (read by start.js: the profile when someone here is kept
-// signed in), whether anyone is at the keyboard in this run, and the language and language
-// list last shown. They let a sign-in screen draw itself before Rust has answered.
+// Hints for the next screens, none of them a secret (Rust decides every time): whether
+// anyone is at the keyboard in this run, and the language and language list last shown.
+// They let a sign-in screen draw itself before Rust has answered (start.js). (Where the
+// window opens at the next start is Rust's own hint.)
 function rememberHints(state) {
   try {
-    localStorage.setItem('latchkey.start', state.people?.some((person) => person.kept) ? 'profile' : 'login');
     localStorage.setItem('latchkey.language', state.language);
     localStorage.setItem('latchkey.languages', JSON.stringify(state.languages || []));
     sessionStorage.setItem('latchkey.here', state.signedIn || state.locked ? 'someone' : 'nobody');
   } catch {
     // No storage: every screen waits for Rust.
-  }
-}
-
-// The language and language list a signed-out screen may draw itself in before Rust
-// answers: only when nobody is at the keyboard in this run, and the language last shown is
-// the one the system asks for (else Rust may well choose another). `null`: wait for Rust.
-function earlyHints() {
-  try {
-    if (sessionStorage.getItem('latchkey.here') !== 'nobody') return null;
-    const language = localStorage.getItem('latchkey.language');
-    const system = (navigator.language || '').split('-')[0].toLowerCase();
-    if (!language || language !== system) return null;
-    return { language, languages: JSON.parse(localStorage.getItem('latchkey.languages') || '[]') };
-  } catch {
-    return null;
   }
 }
 
@@ -143,20 +127,18 @@ function reveal(screen, focus) {
 // Starts a screen. `needs`: 'signed-out' (sign-in, sign-up, recovery), 'signed-in', or
 // 'locked' (the lock screen). `show(state)`, if given, fills the screen before it is shown
 // and may return the element to focus; the screen is ready for input after that. A
-// signed-out screen whose hints say nobody is here is drawn at once, in the language last
-// shown, with its first field focused, while Rust answers; `show` then completes it. Resolves
-// with the session state, or null when leaving.
+// signed-out screen that start.js says may be drawn early (nobody here, the language last
+// shown) is shown before Rust answers: start.js has drawn it already when it is in the
+// page's own words, else it is drawn here once its catalog is in; `show` then completes it.
+// Resolves with the session state, or null when leaving.
 export async function startPage(screen, needs, show) {
   document.body.dataset.screen = screen;
   const asked = api.session();
-  const early = needs === 'signed-out' ? earlyHints() : null;
-  let words = null;
-  if (early) {
-    words = useLanguage(early.language);
-    // The pages are written in English: an English screen is drawn before its catalog
-    // arrives (which then rewrites the same words).
-    if (early.language !== document.documentElement.lang) await words;
-    showLanguages(early);
+  const root = document.documentElement;
+  const early = needs === 'signed-out' ? root.dataset.early : undefined;
+  const words = early ? useLanguage(early) : null;
+  if (early && !root.dataset.drawn) {
+    await words;
     reveal(screen, document.querySelector('main form:not([hidden]) input'));
   }
   let state;
@@ -176,11 +158,13 @@ export async function startPage(screen, needs, show) {
   rememberHints(state);
   const elsewhere = destination(state, screen, needs);
   if (elsewhere) return go(elsewhere);
-  await (early?.language === state.language ? words : useLanguage(state.language));
+  await (early === state.language ? words : useLanguage(state.language));
+  performance.mark('words');
   showLanguages(state);
   showNotice(state);
   if (needs === 'signed-in') wireLock(state);
   const focus = show ? await show(state) : null;
+  performance.mark('shown');
   if (!early) reveal(screen, focus);
   return state;
 }

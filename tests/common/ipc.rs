@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use std::path::Path;
 use std::sync::Arc;
 use tauri::test::{mock_builder, MockRuntime, INVOKE_KEY};
-use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
+use tauri::{App, Manager, WebviewWindow};
 use tauri_plugin_latchkey::vault::TokenVault;
 use tauri_plugin_latchkey::AuthService;
 
@@ -61,13 +61,14 @@ impl TestApp {
             clock: clock.map(ManualClock::as_clock),
             startup_probe: false,
         };
-        let app = latchkey::run_app(mock_builder(), settings).expect("build app");
-        let window = match app.get_webview_window("main") {
-            Some(w) => w,
-            None => WebviewWindowBuilder::new(&app, "main", Default::default())
-                .build()
-                .expect("main window"),
-        };
+        let mut app = latchkey::run_app(mock_builder(), settings).expect("build app");
+        // The app's own setup hook (it opens the main window), which the event loop runs
+        // first; the mock runtime's iteration does nothing else.
+        #[allow(deprecated)]
+        app.run_iteration(|_, _| {});
+        let window = app
+            .get_webview_window("main")
+            .expect("the setup hook opens the main window");
         Self { app, window }
     }
 

@@ -24,17 +24,25 @@ pub fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
-/// Asserts that a data folder holds nothing but the database and its WAL files: in
-/// particular, no token written to a file when the keyring failed.
+/// Asserts that a data folder holds nothing but the database, its WAL files and the
+/// first-screen hint (one word): in particular, no token written to a file when the
+/// keyring failed.
 pub fn assert_no_token_file(dir: &Path) {
     let files: Vec<_> = std::fs::read_dir(dir)
         .expect("data dir")
         .map(|e| e.expect("entry").file_name())
         .collect();
     assert!(
-        files
-            .iter()
-            .all(|f| f.to_string_lossy().starts_with("latchkey.db")),
-        "nothing but the database in the data folder: {files:?}"
+        files.iter().all(|f| {
+            let name = f.to_string_lossy();
+            name.starts_with("latchkey.db")
+                || (name == tauri_plugin_latchkey::HINT_FILE
+                    && ["login", "profile"].contains(
+                        &std::fs::read_to_string(dir.join(f))
+                            .unwrap_or_default()
+                            .as_str(),
+                    ))
+        }),
+        "nothing but the database and the hint in the data folder: {files:?}"
     );
 }

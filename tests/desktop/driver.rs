@@ -193,7 +193,8 @@ impl Launch {
         self.client.execute(script, vec![]).await.unwrap()
     }
 
-    /// Waits until the named page is shown and routed (its body no longer hidden).
+    /// Waits until the named page is shown and routed (its body no longer hidden) and its
+    /// modules have run (`data-screen`: start.js may show a signed-out screen before them).
     pub(crate) async fn on_page(&self, page: &str) {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
@@ -205,7 +206,7 @@ impl Launch {
                 .unwrap_or_default();
             let ready = self
                 .client
-                .find(Locator::Css("body:not(.routing)"))
+                .find(Locator::Css("body[data-screen]:not(.routing)"))
                 .await
                 .is_ok();
             if (url.ends_with(page) || url.contains(&format!("{page}?"))) && ready {

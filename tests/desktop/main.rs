@@ -12,3 +12,4 @@ mod keyboard;
 mod launch;
 mod lock;
 mod recovery;
+mod startup;

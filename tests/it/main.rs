@@ -13,6 +13,7 @@ mod commands_lock;
 mod commands_recovery;
 mod faults_files;
 mod faults_keyring;
+mod first_screen;
 mod hardening;
 mod hostile_input;
 mod keyring_secret_service;

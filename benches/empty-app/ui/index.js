@@ -6,5 +6,6 @@ const at = {
   response: Math.round(navigation?.responseEnd ?? 0),
   parsed: Math.round(navigation?.domInteractive ?? 0),
   ready: Math.round(performance.now()),
+  origin: Math.round(performance.timeOrigin),
 };
 window.__TAURI__.event.emit('latchkey://ready', { page: 'empty', at });

@@ -20,6 +20,7 @@ mod args;
 mod commands;
 mod desk;
 pub mod error;
+mod first_screen;
 mod language;
 mod lock;
 pub mod models;
@@ -31,6 +32,7 @@ pub mod vault;
 
 pub use desk::MAX_PEOPLE;
 pub use error::{Error, Result};
+pub use first_screen::{first_page, HINT_FILE};
 pub use latchkey_engine as engine;
 pub use service::{AuthService, Clock};
 

@@ -13,7 +13,7 @@ use latchkey_engine::{
     now_ms, session_id, Accounts, AuthError, Config, LockAfter, Password, PendingSignIn, Session,
     TwoStepSetup, User,
 };
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::OnceCell;
 
@@ -52,6 +52,8 @@ pub struct AuthService {
     languages: Vec<LanguageView>,
     pub(crate) started_at: i64,
     clock: Clock,
+    /// What the first-screen hint last written says (someone kept signed in or not).
+    pub(crate) first_screen_hint: Mutex<Option<bool>>,
 }
 
 /// Runs blocking work (SQLite, argon2, keyring) off the async threads.
@@ -112,7 +114,13 @@ impl AuthService {
             languages,
             started_at: clock(),
             clock,
+            first_screen_hint: Mutex::new(None),
         }
+    }
+
+    /// The data folder (the database and the first-screen hint).
+    pub(crate) fn data_dir(&self) -> &Path {
+        &self.data_dir
     }
 
     /// The current time by the service's clock.
@@ -317,8 +325,9 @@ impl AuthService {
                 current: active.as_deref() == Some(p.user_id.as_str()),
                 kept: p.remember,
             })
-            .collect();
+            .collect::<Vec<_>>();
         drop(desk);
+        self.remember_first_screen(people.iter().any(|p| p.kept));
         Ok(SessionView {
             signed_in: profile.is_some(),
             profile,

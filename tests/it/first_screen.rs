@@ -1,0 +1,78 @@
+//! Where the window opens: the app builds its main window on the page the plugin's
+//! first-screen hint names, and every `session` answer keeps the hint up to date.
+use crate::common::ipc::*;
+use crate::common::*;
+use serde_json::json;
+use std::sync::Arc;
+use tauri_plugin_latchkey::vault::MemoryVault;
+use tauri_plugin_latchkey::HINT_FILE;
+
+fn opened_on(app: &TestApp) -> String {
+    let url = app.window.url().expect("the window's url");
+    format!(
+        "{}{}",
+        url.path().trim_start_matches('/'),
+        url.query().map(|q| format!("?{q}")).unwrap_or_default()
+    )
+}
+
+fn hint(dir: &std::path::Path) -> String {
+    std::fs::read_to_string(dir.join(HINT_FILE)).unwrap_or_default()
+}
+
+#[test]
+fn the_window_opens_on_the_profile_once_someone_is_kept_and_on_the_sign_in_screen_after() {
+    let dir = temp_dir();
+    let vault = Arc::new(MemoryVault::new());
+
+    // The first run knows nothing: the sign-in screen, waiting for Rust's answer.
+    let app = TestApp::start(dir.path(), vault.clone());
+    assert_eq!(opened_on(&app), "login.html");
+    app.call("session", json!({})).unwrap();
+    wait_until("the hint says nobody is kept", || {
+        hint(dir.path()) == "login"
+    });
+    app.call("signup", creds("Alice", GOOD_PW, true)).unwrap();
+    app.call("session", json!({})).unwrap();
+    wait_until("the hint says someone is kept", || {
+        hint(dir.path()) == "profile"
+    });
+    app.quit();
+
+    // Alice stayed signed in: straight to the profile.
+    let app = TestApp::start(dir.path(), vault.clone());
+    assert_eq!(opened_on(&app), "profile.html");
+    let state = app.call("session", json!({})).unwrap();
+    assert_eq!(state["profile"]["username"], "Alice", "{state}");
+    app.call("logout", json!({})).unwrap();
+    app.call("session", json!({})).unwrap();
+    wait_until("the hint says nobody is kept", || {
+        hint(dir.path()) == "login"
+    });
+    app.quit();
+
+    // Nobody kept: the sign-in screen, which may draw itself before Rust answers.
+    let app = TestApp::start(dir.path(), vault);
+    assert_eq!(opened_on(&app), "login.html?here=nobody");
+    app.quit();
+}
+
+/// A hint that says someone is kept but is stale (the app was killed, the session ended
+/// since) opens the profile, whose `session` answer then sends the window to the sign-in
+/// screen: the hint decides where the window opens, never who is signed in.
+#[test]
+fn a_stale_hint_signs_nobody_in() {
+    let dir = temp_dir();
+    std::fs::write(dir.path().join(HINT_FILE), "profile").unwrap();
+    let app = TestApp::start(dir.path(), Arc::new(MemoryVault::new()));
+    assert_eq!(opened_on(&app), "profile.html");
+    let state = app.call("session", json!({})).unwrap();
+    assert_eq!(state["signedIn"], false, "{state}");
+    assert_eq!(
+        err_code(app.call("profile", json!({}))),
+        "NOT_AUTHENTICATED"
+    );
+    wait_until("the stale hint is corrected", || {
+        hint(dir.path()) == "login"
+    });
+}
