@@ -133,9 +133,9 @@ fn main() {
     // STARTUP_ROUNDS: fewer (or more) rounds, to try a change quickly; 15 otherwise.
     let rounds = match std::env::var("STARTUP_ROUNDS")
         .ok()
-        .and_then(|r| r.parse().ok())
+        .and_then(|r| r.parse::<usize>().ok())
     {
-        Some(r) if full => r,
+        Some(r) if full => r.max(1),
         _ if full => 15,
         _ => 1,
     };
@@ -198,10 +198,14 @@ fn main() {
             ]
             .iter()
             .filter_map(|k| {
-                // A mark at 0 was not reached before the page said it was ready (the
-                // sign-in screen is drawn before Rust's session answer): left out when
-                // that is so in most launches.
-                let at = median(m.get_mut(*k)?);
+                // Only marks most launches sent: start.js's early ready has no module or
+                // session marks, and a mark at 0 was not reached before the page said it
+                // was ready.
+                let at = m.get_mut(*k)?;
+                if at.len() * 2 <= rounds {
+                    return None;
+                }
+                let at = median(at);
                 (!at.is_zero()).then(|| format!("{k} {:.0}", ms(at)))
             })
             .collect();

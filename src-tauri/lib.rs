@@ -103,7 +103,7 @@ fn open_main_window<R: Runtime>(app: &App<R>) -> tauri::Result<()> {
         .app
         .windows
         .iter()
-        .find(|w| w.label == "main")
+        .find(|w| w.label == "main" && !w.create)
         .cloned()
     else {
         return Ok(());

@@ -165,7 +165,7 @@ export function setupPasswordField(inputId, toggleId, capsId) {
 
 // Submits `form` through `handler`, but never while an input method (Hangul, kana, …) is
 // composing: Enter then confirms the composition, as the person expects. A submit start.js
-// held before this ran (on a screen it drew early) is carried out now.
+// held before this ran (on a screen it drew early) is carried out once the screen has settled.
 export function onSubmit(form, handler) {
   let composing = false;
   form.addEventListener('compositionstart', () => {
@@ -185,9 +185,17 @@ export function onSubmit(form, handler) {
     handler(event);
   });
   form.dataset.wired = 'true';
-  // Submitted while start.js had drawn the screen and this module had not arrived yet.
+  // Submitted while start.js had drawn the screen and this module had not arrived yet: sent
+  // once the screen has its words and Rust has said it stays (page.js), else dropped.
   if (form.dataset.held) {
-    delete form.dataset.held;
-    handler(null);
+    document.addEventListener(
+      'latchkey:settled',
+      () => {
+        if (!form.dataset.held) return;
+        delete form.dataset.held;
+        handler(null);
+      },
+      { once: true },
+    );
   }
 }

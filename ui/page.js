@@ -43,6 +43,7 @@ function showLanguages(state) {
     }),
   );
   select.value = state.language;
+  select.disabled = false;
   $('language-row').hidden = false;
   if (select.dataset.wired) return;
   select.dataset.wired = 'true';
@@ -108,6 +109,7 @@ function wireLock(state) {
 // window opens at the next start is Rust's own hint.)
 function rememberHints(state) {
   try {
+    localStorage.removeItem('latchkey.start'); // where versions before 0.2 kept the first page
     localStorage.setItem('latchkey.language', state.language);
     localStorage.setItem('latchkey.languages', JSON.stringify(state.languages || []));
     sessionStorage.setItem('latchkey.here', state.signedIn || state.locked ? 'someone' : 'nobody');
@@ -160,6 +162,8 @@ export async function startPage(screen, needs, show) {
   if (elsewhere) return go(elsewhere);
   await (early === state.language ? words : useLanguage(state.language));
   performance.mark('words');
+  // In its words and staying: a submit start.js held may go now (forms.js).
+  document.dispatchEvent(new CustomEvent('latchkey:settled'));
   showLanguages(state);
   showNotice(state);
   if (needs === 'signed-in') wireLock(state);

@@ -43,13 +43,19 @@
       option.lang = tag;
       select.add(option);
     }
+    select.disabled = true; // until page.js listens to it
     document.getElementById('language-row').hidden = false;
   }
+
+  // Enter that confirms an input method's composition is not a submit (as in forms.js).
+  let composing = false;
+  document.addEventListener('compositionstart', () => (composing = true), true);
+  document.addEventListener('compositionend', () => (composing = false), true);
 
   function hold(event) {
     if (event.target.dataset.wired) return;
     event.preventDefault();
-    event.target.dataset.held = 'true';
+    if (!composing) event.target.dataset.held = 'true';
   }
 
   function draw() {
@@ -59,6 +65,7 @@
     document.body.classList.remove('routing');
     document.querySelector('main form:not([hidden]) input')?.focus();
     root.dataset.drawn = 'true';
+    // The same payload as announceReady's in api.js (which this classic script cannot import).
     const navigation = performance.getEntriesByType('navigation')[0];
     const at = {
       response: Math.round(navigation?.responseEnd ?? 0),
@@ -70,7 +77,15 @@
     window.__TAURI__?.event?.emit('latchkey://ready', { page, at }).catch(() => {});
   }
 
+  // Ready means styled, as for a page module (which runs only once the stylesheet is in).
+  function whenStyled() {
+    const link = document.querySelector('link[rel="stylesheet"]');
+    if (!link || link.sheet) return draw();
+    link.addEventListener('load', draw, { once: true });
+    link.addEventListener('error', draw, { once: true });
+  }
+
   // The first change of readiness is to "interactive": the document is parsed, the page's
   // deferred modules have not run yet.
-  document.addEventListener('readystatechange', draw, { once: true });
+  document.addEventListener('readystatechange', whenStyled, { once: true });
 })();

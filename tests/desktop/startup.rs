@@ -61,6 +61,24 @@ async fn the_first_screen_is_drawn_at_once_and_a_kept_person_opens_on_the_profil
         )
         .await;
     assert_eq!(held, json!([true, "true"]));
+    // forms.js carries a held submit out once, when page.js says the screen has settled.
+    let carried = app
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             import('./forms.js').then(({ onSubmit }) => {
+               const f = document.createElement('form'); f.dataset.held = 'true';
+               let sent = 0; onSubmit(f, () => { sent += 1; });
+               const before = sent;
+               document.dispatchEvent(new CustomEvent('latchkey:settled'));
+               document.dispatchEvent(new CustomEvent('latchkey:settled'));
+               done([before, sent, f.dataset.held ?? null]);
+             });",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(carried, json!([0, 1, null]));
     app.screenshot("startup-signin").await;
     // The early-drawn form signs in like any other, kept this time.
     app.submit("Alice", GOOD_PW, true).await;

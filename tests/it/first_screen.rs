@@ -76,3 +76,34 @@ fn a_stale_hint_signs_nobody_in() {
         hint(dir.path()) == "login"
     });
 }
+
+/// A start whose keyring cannot be read leaves the kept sessions in the database and signs
+/// nobody in; the hint still says "profile", so that the next start, with the keyring back,
+/// opens on the profile instead of a sign-in form that would have to go away.
+#[test]
+fn a_keyring_that_cannot_be_read_does_not_turn_the_hint_to_the_sign_in_screen() {
+    let dir = temp_dir();
+    let vault = Arc::new(MemoryVault::new());
+    let app = TestApp::start(dir.path(), vault.clone());
+    app.call("signup", creds("Alice", GOOD_PW, true)).unwrap();
+    app.call("session", json!({})).unwrap();
+    wait_until("the hint says someone is kept", || {
+        hint(dir.path()) == "profile"
+    });
+    app.quit();
+
+    vault.set_failing(true);
+    let app = TestApp::start(dir.path(), vault.clone());
+    assert_eq!(opened_on(&app), "profile.html");
+    let state = app.call("session", json!({})).unwrap();
+    assert_eq!(state["signedIn"], false, "{state}");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(hint(dir.path()), "profile");
+    app.quit();
+
+    vault.set_failing(false);
+    let app = TestApp::start(dir.path(), vault);
+    assert_eq!(opened_on(&app), "profile.html");
+    let state = app.call("session", json!({})).unwrap();
+    assert_eq!(state["profile"]["username"], "Alice", "{state}");
+}

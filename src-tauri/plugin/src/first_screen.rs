@@ -1,12 +1,14 @@
-//! Where the window opens: the profile when someone was kept signed in as the last run
-//! ended, else the sign-in screen. The decision has to be made before the window exists, so
-//! without the database or the keyring (the sign-in screen must never wait for them): it
-//! is read from a hint file beside the database, `first-screen`, which every `session`
-//! answer brings up to date. The hint is no secret and decides nothing: the screen it opens
-//! still asks `session` who is here, and routes elsewhere when the hint was stale.
+//! Where the window opens: the profile when someone was kept signed in at Latchkey's last
+//! answer of who is here, else the sign-in screen. The decision has to be made before the
+//! window exists, so without the database or the keyring (the sign-in screen must never
+//! wait for them): it is read from a hint file beside the database, `first-screen`, which
+//! every `session` answer brings up to date. The hint is no secret and decides nothing: the
+//! screen it opens still asks `session` who is here, and routes elsewhere when the hint was
+//! stale.
 
 use crate::service::AuthService;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 /// The hint's file name, in the data folder.
 pub const HINT_FILE: &str = "first-screen";
@@ -15,6 +17,33 @@ pub const HINT_FILE: &str = "first-screen";
 const SOMEONE_KEPT: &str = "profile";
 const NOBODY_KEPT: &str = "login";
 
+/// What this run knows of the hint.
+#[derive(Debug, Default)]
+pub(crate) struct HintState {
+    /// What the file says (read at start, then as last written); `None`: unknown, or the
+    /// last write failed (the next answer tries again).
+    written: Option<bool>,
+    /// Kept sessions stayed in the database because the keyring could not be read at
+    /// start: the hint keeps saying "profile" for this run, so that the next start, with
+    /// the keyring back, does not draw a sign-in form that must go away.
+    kept_unread: bool,
+}
+
+/// The shared hint state (the background writes hold it while they write).
+pub(crate) type Hint = Arc<Mutex<HintState>>;
+
+/// Whether the hint in `dir` says someone was kept signed in; `None` without a hint.
+fn read_hint(dir: &Path) -> Option<bool> {
+    match std::fs::read_to_string(dir.join(HINT_FILE))
+        .as_deref()
+        .map(str::trim)
+    {
+        Ok(SOMEONE_KEPT) => Some(true),
+        Ok(NOBODY_KEPT) => Some(false),
+        _ => None,
+    }
+}
+
 /// The page the window opens, from the hint in `dir`:
 /// - `profile.html` when someone was kept signed in;
 /// - `login.html?here=nobody` when nobody was (the sign-in screen may then draw itself
@@ -22,44 +51,71 @@ const NOBODY_KEPT: &str = "login";
 /// - `login.html` when there is no hint yet (the first run, or a folder it cannot be read
 ///   in): the screen waits for `session` and so never shows a form that must go away.
 pub fn first_page(dir: &Path) -> &'static str {
-    match std::fs::read_to_string(dir.join(HINT_FILE))
-        .as_deref()
-        .map(str::trim)
-    {
-        Ok(SOMEONE_KEPT) => "profile.html",
-        Ok(NOBODY_KEPT) => "login.html?here=nobody",
-        _ => "login.html",
+    match read_hint(dir) {
+        Some(true) => "profile.html",
+        Some(false) => "login.html?here=nobody",
+        None => "login.html",
     }
 }
 
+/// Replaces the hint in one step (a new file renamed over the old one).
+fn write_hint(dir: &Path, someone_kept: bool) -> std::io::Result<()> {
+    let fresh = dir.join(format!("{HINT_FILE}.new"));
+    let word = if someone_kept {
+        SOMEONE_KEPT
+    } else {
+        NOBODY_KEPT
+    };
+    std::fs::write(&fresh, word)?;
+    std::fs::rename(&fresh, dir.join(HINT_FILE))
+}
+
 impl AuthService {
-    /// The page the window opens at this start (see [`first_page`]).
+    /// The page the window opens at this start (see [`first_page`]); what the hint says is
+    /// remembered, so that an unchanged answer is not written again.
     pub fn first_page(&self) -> &'static str {
+        let read = read_hint(self.data_dir());
+        self.hint()
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .written = read;
         first_page(self.data_dir())
     }
 
-    /// Brings the hint up to date when who is kept signed in has changed since it was last
-    /// written (in the background: a failure only costs the next start its shortcut).
-    pub(crate) fn remember_first_screen(&self, someone_kept: bool) {
-        let mut written = self
-            .first_screen_hint
+    /// The keyring could not be read at start while kept sessions wait in the database.
+    pub(crate) fn hint_kept_unread(&self) {
+        self.hint()
             .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        if *written == Some(someone_kept) {
-            return;
-        }
-        *written = Some(someone_kept);
-        drop(written);
-        let path = self.data_dir().join(HINT_FILE);
-        let hint = if someone_kept {
-            SOMEONE_KEPT
-        } else {
-            NOBODY_KEPT
-        };
-        tauri::async_runtime::spawn_blocking(move || {
-            if let Err(e) = std::fs::write(&path, hint) {
-                log::warn!("cannot write the first-screen hint: {}", e.kind());
+            .unwrap_or_else(|e| e.into_inner())
+            .kept_unread = true;
+    }
+
+    /// Brings the hint up to date with a `session` answer (`someone_kept`), in the
+    /// background and only when it changes; a failed write is tried again at the next
+    /// answer.
+    pub(crate) fn remember_first_screen(&self, someone_kept: bool) {
+        let wanted = move |state: &HintState| someone_kept || state.kept_unread;
+        {
+            let state = self.hint().lock().unwrap_or_else(|e| e.into_inner());
+            if state.written == Some(wanted(&state)) {
+                return;
             }
+        }
+        let hint = Arc::clone(self.hint());
+        let dir = self.data_dir().to_path_buf();
+        tauri::async_runtime::spawn_blocking(move || {
+            let mut state = hint.lock().unwrap_or_else(|e| e.into_inner());
+            let wanted = wanted(&state);
+            if state.written == Some(wanted) {
+                return;
+            }
+            state.written = match write_hint(&dir, wanted) {
+                Ok(()) => Some(wanted),
+                Err(e) => {
+                    log::warn!("cannot write the first-screen hint: {}", e.kind());
+                    None
+                }
+            };
         });
     }
 }
@@ -83,5 +139,10 @@ mod tests {
             assert_eq!(first_page(dir.path()), page, "hint {hint:?}");
         }
         assert_eq!(first_page(&dir.path().join("missing")), "login.html");
+        for kept in [true, false] {
+            write_hint(dir.path(), kept).unwrap();
+            assert_eq!(read_hint(dir.path()), Some(kept));
+        }
+        assert!(!dir.path().join(format!("{HINT_FILE}.new")).exists());
     }
 }

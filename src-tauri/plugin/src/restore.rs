@@ -80,6 +80,8 @@ impl AuthService {
         }
         if read_all {
             self.end_kept_sessions_without_token(kept).await?;
+        } else {
+            self.hint_kept_unread();
         }
         let mut desk = self.desk();
         let at_keyboard = desk

@@ -7,6 +7,7 @@
 //! `lock`, self-service in `account` and administration in `admin`.
 
 use crate::desk::{Desk, Person};
+use crate::first_screen::Hint;
 use crate::models::{LanguageView, LockedView, Notice, PersonView, Profile, SessionView};
 use crate::vault::{slot_of, TokenVault, VaultError};
 use latchkey_engine::{
@@ -52,8 +53,8 @@ pub struct AuthService {
     languages: Vec<LanguageView>,
     pub(crate) started_at: i64,
     clock: Clock,
-    /// What the first-screen hint last written says (someone kept signed in or not).
-    pub(crate) first_screen_hint: Mutex<Option<bool>>,
+    /// What this run knows of the first-screen hint.
+    first_screen_hint: Hint,
 }
 
 /// Runs blocking work (SQLite, argon2, keyring) off the async threads.
@@ -114,13 +115,18 @@ impl AuthService {
             languages,
             started_at: clock(),
             clock,
-            first_screen_hint: Mutex::new(None),
+            first_screen_hint: Hint::default(),
         }
     }
 
     /// The data folder (the database and the first-screen hint).
     pub(crate) fn data_dir(&self) -> &Path {
         &self.data_dir
+    }
+
+    /// The first-screen hint's state.
+    pub(crate) fn hint(&self) -> &Hint {
+        &self.first_screen_hint
     }
 
     /// The current time by the service's clock.

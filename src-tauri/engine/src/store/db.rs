@@ -19,9 +19,6 @@ use std::time::{Duration, Instant};
 pub const DATABASE_FILE: &str = "latchkey.db";
 /// How long SQLite waits on another connection's lock before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
-/// The oldest SQLite whose schema features Latchkey uses (STRICT tables, 3.37.0). On Linux
-/// the system's library is linked.
-const OLDEST_SQLITE: i32 = 3_037_000;
 /// How long a write keeps retrying after SQLite reports the database busy.
 const BUSY_RETRY_FOR: Duration = Duration::from_secs(30);
 
@@ -43,16 +40,9 @@ impl Database {
     ///
     /// # Errors
     /// `STORAGE_UNAVAILABLE` when the folder or file cannot be created or opened for
-    /// writing, or the system's SQLite is older than 3.37; `STORAGE_CORRUPT` when it is not a SQLite database; `DATABASE_TOO_NEW` when a
+    /// writing; `STORAGE_CORRUPT` when it is not a SQLite database; `DATABASE_TOO_NEW` when a
     /// newer Latchkey wrote it. In each case the existing file is left untouched.
     pub fn open(dir: &Path) -> Result<Self, AuthError> {
-        if rusqlite::version_number() < OLDEST_SQLITE {
-            log::error!(
-                "SQLite {} is too old: Latchkey needs 3.37 or newer",
-                rusqlite::version()
-            );
-            return Err(AuthError::StorageUnavailable);
-        }
         create_private_dir(dir)?;
         let path = dir.join(DATABASE_FILE);
         create_private_file(&path)?;
@@ -180,8 +170,8 @@ fn configure(path: &Path) -> rusqlite::Result<Connection> {
         | OpenFlags::SQLITE_OPEN_NO_MUTEX
         | OpenFlags::SQLITE_OPEN_URI;
     let conn = Connection::open_with_flags(path, flags)?;
-    // As a pragma: rusqlite's `busy_timeout` needs SQLite 3.44 (client data), and Debian 12
-    // ships 3.40.
+    // As a pragma: rusqlite's `busy_timeout` needs SQLite 3.44 (client data); the system's
+    // SQLite on Linux may be as old as 3.38 (see the engine's Cargo.toml).
     let busy_ms = i64::try_from(BUSY_TIMEOUT.as_millis()).unwrap_or(i64::MAX);
     conn.pragma_update(None, "busy_timeout", busy_ms)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
