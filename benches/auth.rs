@@ -18,7 +18,7 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::{fmt, report, time_each};
+use support::{fmt, paired, report, time_each};
 
 const NOW: i64 = 1_767_225_600_000;
 const PASSWORD: &str = "violet-Harbor-42";
@@ -136,35 +136,7 @@ fn main() {
     // The summary with ratios. Each operation is timed next to its floor (alternating
     // which goes first), and the overhead is the median of those paired differences:
     // argon2id's own time drifts by ±10 % over a run here, more than the 5 % budget being
-    // checked, and a pair shares the machine's state of the moment.
-    // Returns (floor median, floor median + median overhead).
-    let paired =
-        |n: usize, floor: &mut dyn FnMut(), op: &mut dyn FnMut()| -> (Duration, Duration) {
-            let (mut floors, mut diffs) = (Vec::with_capacity(n), Vec::with_capacity(n));
-            let time = |f: &mut dyn FnMut()| {
-                let t = Instant::now();
-                f();
-                t.elapsed()
-            };
-            for k in 0..n {
-                let (fl, o) = if k % 2 == 0 {
-                    let fl = time(floor);
-                    (fl, time(op))
-                } else {
-                    let o = time(op);
-                    (time(floor), o)
-                };
-                floors.push(fl);
-                diffs.push(o.as_secs_f64() - fl.as_secs_f64());
-            }
-            floors.sort();
-            diffs.sort_by(f64::total_cmp);
-            let floor_median = floors[n / 2];
-            (
-                floor_median,
-                Duration::from_secs_f64((floor_median.as_secs_f64() + diffs[n / 2]).max(0.0)),
-            )
-        };
+    // checked, and a pair shares the machine's state of the moment (`support::paired`).
     let fresh_tokens = |n: usize| -> Vec<_> {
         (0..n)
             .map(|_| a.create_session(&user.id, true, NOW).unwrap().1)

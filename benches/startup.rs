@@ -97,10 +97,12 @@ impl Bench {
                 "login",
                 self.homes[1].path(),
             ),
+            // A kept session opens on the person's home (their notes, still sealed in a
+            // new run: the form that opens them).
             Case::Profile => (
                 LATCHKEY.into(),
                 self.kept.path(),
-                "profile",
+                "home",
                 self.homes[2].path(),
             ),
         };

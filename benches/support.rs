@@ -142,3 +142,30 @@ pub fn write_results(name: &str, body: &str) {
     let updated = format!("{}{block}{}", &text[..start], &text[end..]);
     let _ = std::fs::write(&path, updated);
 }
+
+/// Median of `n` paired timings (alternating which goes first): the floor's median and the
+/// floor's median plus the median of the paired differences.
+pub fn paired(n: usize, floor: &mut dyn FnMut(), op: &mut dyn FnMut()) -> (Duration, Duration) {
+    let time = |f: &mut dyn FnMut()| {
+        let t = Instant::now();
+        f();
+        t.elapsed()
+    };
+    let (mut floors, mut diffs) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for k in 0..n {
+        let (fl, o) = if k.is_multiple_of(2) {
+            let fl = time(floor);
+            (fl, time(op))
+        } else {
+            let o = time(op);
+            (time(floor), o)
+        };
+        floors.push(fl);
+        diffs.push(o.as_secs_f64() - fl.as_secs_f64());
+    }
+    floors.sort();
+    diffs.sort_by(f64::total_cmp);
+    let floor = floors[n / 2];
+    let op = Duration::from_secs_f64((floor.as_secs_f64() + diffs[n / 2]).max(0.0));
+    (floor, op)
+}

@@ -4,6 +4,7 @@
 //! keyring and the service) and its engine. This file builds the window, reads the app's
 //! settings from the environment and runs the app.
 
+pub mod command_line;
 pub mod logging;
 #[cfg(target_os = "linux")]
 pub mod single_instance;
@@ -91,9 +92,9 @@ pub fn run_app<R: Runtime>(builder: Builder<R>, settings: Settings) -> tauri::Re
 }
 
 /// Opens the main window as `tauri.conf.json` describes it (where it is not created by
-/// Tauri), on the page the account plugin picks: the profile when someone was kept signed
-/// in, else the sign-in screen. Built before the setup hook's probe line, as Tauri builds
-/// the windows it creates itself.
+/// Tauri), on the page the account plugin picks: the person's home (their notes) when
+/// someone was kept signed in, else the sign-in screen. Built before the setup hook's probe
+/// line, as Tauri builds the windows it creates itself.
 ///
 /// # Errors
 /// When the window cannot be created.

@@ -1,7 +1,7 @@
 import { api } from './api.js';
-import { formatTime, messageFor, t } from './i18n.js';
+import { formatTime, t } from './i18n.js';
 import { $, startPage } from './page.js';
-import { clearErrors, onSubmit, setBusy, showError } from './forms.js';
+import { clearErrors, onSubmit, setBusy, showError, showPageError } from './forms.js';
 
 const LOCK_CHOICES = [null, 1, 2, 5, 10, 15, 30, 60];
 
@@ -11,11 +11,6 @@ let pending = null; // { account, kind } awaiting the administrator's password
 let accounts = [];
 let events = [];
 let settings = null;
-
-function showPageErr(error) {
-  $('error').textContent = messageFor(error);
-  $('error').hidden = false;
-}
 
 // Runs an administrator call; when the password is needed again, asks for it and retries.
 async function adminCall(work) {
@@ -140,6 +135,8 @@ function renderSettings() {
     ? t('admin.lockAfter.overridden', { count: settings.lock.secs ?? 0 })
     : '';
   $('two-step-admins').checked = settings.twoStepForAdmins;
+  $('escrow-state').textContent = t(settings.keyEscrow ? 'admin.escrow.on' : 'admin.escrow.off');
+  $('escrow-submit').textContent = t(settings.keyEscrow ? 'admin.escrow.turnOff' : 'admin.escrow.turnOn');
 }
 
 function render() {
@@ -167,7 +164,7 @@ async function unlock(account) {
     $('done').hidden = false;
     await refresh();
   } catch (error) {
-    showPageErr(error);
+    showPageError(error);
   }
 }
 
@@ -176,7 +173,10 @@ function askConfirm(kind, account) {
   pending = { kind, account };
   clearErrors($('confirm-form'));
   $('confirm-title').textContent = t(`admin.confirm.${kind}.title`, { name: account.username });
-  $('confirm-hint').textContent = t(`admin.confirm.${kind}.hint`);
+  const data = kind === 'reset'
+    ? ` ${t(account.privateDataRecoverable ? 'admin.confirm.reset.kept' : 'admin.confirm.reset.sealed')}`
+    : '';
+  $('confirm-hint').textContent = t(`admin.confirm.${kind}.hint`) + data;
   $('confirm-submit').textContent = t(`admin.confirm.${kind}.button`);
   $('confirm-submit').className = kind === 'delete' ? 'danger' : 'primary';
   $('confirm-form').hidden = false;
@@ -198,6 +198,7 @@ onSubmit($('confirm-form'), async () => {
       const result = await api.adminResetPassword(account.userId, password);
       $('temp-password-label').textContent = t('admin.temp', { name: account.username });
       $('temp-password').textContent = result.temporaryPassword;
+      $('temp-data').textContent = t(result.privateDataKept ? 'admin.temp.kept' : 'admin.temp.sealed');
       $('temp-password-box').hidden = false;
     } else if (kind === 'delete') {
       await api.adminDeleteAccount(account.userId, password);
@@ -263,6 +264,27 @@ onSubmit($('settings-form'), async () => {
   }
 });
 
+onSubmit($('escrow-form'), async () => {
+  const form = $('escrow-form');
+  clearErrors(form);
+  $('escrow-done').hidden = true;
+  const password = $('escrow-password').value;
+  $('escrow-password').value = '';
+  const on = !settings.keyEscrow;
+  setBusy(form, true, 'common.continue');
+  try {
+    settings = await api.adminSetKeyEscrow(on, password);
+    setBusy(form, false);
+    renderSettings();
+    $('escrow-done').textContent = t(on ? 'admin.escrow.doneOn' : 'admin.escrow.doneOff');
+    $('escrow-done').hidden = false;
+    await refresh();
+  } catch (error) {
+    setBusy(form, false);
+    showError(form, error, (code) => (code === 'INVALID_CREDENTIALS' ? 'escrow-password' : null));
+  }
+});
+
 startPage('admin', 'signed-in').then(async (state) => {
   if (!state) return;
   if (state.profile.role !== 'admin') {
@@ -273,6 +295,6 @@ startPage('admin', 'signed-in').then(async (state) => {
   try {
     await refresh();
   } catch (error) {
-    showPageErr(error);
+    showPageError(error);
   }
 });

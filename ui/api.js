@@ -59,7 +59,7 @@ export const api = {
   forgetRecentAccount: (username) => call('forget_recent_account', { username }),
   newRecoveryCodes: (password) => call('new_recovery_codes', { password }),
   twoStepBegin: () => call('two_step_begin'),
-  twoStepEnable: (code) => call('two_step_enable', { code }),
+  twoStepEnable: (code, password) => call('two_step_enable', { code, password }),
   twoStepDisable: (password, code) => call('two_step_disable', { password, code }),
   lock: () => call('lock'),
   unlock: (password) => call('unlock', { password }),
@@ -74,6 +74,19 @@ export const api = {
   adminSettings: (password) => call('admin_settings', { password }),
   adminSetLockAfter: (minutes, password) => call('admin_set_lock_after', { minutes, password }),
   adminSetTwoStepForAdmins: (required, password) => call('admin_set_two_step_for_admins', { required, password }),
+  privateSpaceStatus: () => call('private_space_status'),
+  privateSpaceOpen: (password) => call('private_space_open', { password }),
+  privateSpaceUnseal: (code, password) => call('private_space_unseal', { code, password }),
+  privateSpaceStartOver: (password, confirm) => call('private_space_start_over', { password, confirm }),
+  notesList: (query) => call('notes_list', { query }),
+  noteGet: (id) => call('note_get', { id }),
+  noteSave: (id, title, body) => call('note_save', { id, title, body }),
+  noteDelete: (id) => call('note_delete', { id }),
+  privateList: () => call('private_list'),
+  privateGet: (name) => call('private_get', { name }),
+  privatePut: (name, value) => call('private_put', { name, value }),
+  privateDelete: (name) => call('private_delete', { name }),
+  adminSetKeyEscrow: (on, password) => call('admin_set_key_escrow', { on, password }),
 };
 
 // Runs `handler` when Rust locks the person at the keyboard (idle, or the OS locked).
@@ -102,9 +115,9 @@ export function announceReady(screen) {
 }
 
 // Where a signed-in person belongs: a temporary password is replaced first, then two-step
-// sign-in is turned on where required.
+// sign-in is turned on where required; then their home, their notes.
 export function homeFor(profile) {
   if (profile && profile.mustChangePassword) return 'change-password.html';
   if (profile && profile.twoStepSetupRequired) return 'two-step.html';
-  return 'profile.html';
+  return 'home.html';
 }

@@ -1,6 +1,6 @@
 import { api, homeFor } from './api.js';
 import { showCodes } from './codes.js';
-import { t, tNodes } from './i18n.js';
+import { tNodes } from './i18n.js';
 import { $, startPage } from './page.js';
 import { clearErrors, onSubmit, setBusy, showError, showFormError } from './forms.js';
 
@@ -16,7 +16,7 @@ onSubmit($('forced-change-form'), async () => {
   const form = $('forced-change-form');
   clearErrors(form);
   if ($('new-password').value !== $('confirm-password').value) {
-    showFormError(form, t('common.mismatch'), 'confirm-password');
+    showFormError(form, 'common.mismatch', 'confirm-password');
     return;
   }
   setBusy(form, true, 'forced.busy');
@@ -24,11 +24,7 @@ onSubmit($('forced-change-form'), async () => {
     const result = await api.changePassword($('current-password').value, $('new-password').value);
     form.reset();
     const next = () => window.location.replace(homeFor(result.profile));
-    if (result.recoveryCodes) {
-      showCodes(result.recoveryCodes, [form, $('forced-intro'), $('logout-row'), $('forced-title')], next);
-    } else {
-      next();
-    }
+    showCodes(result.recoveryCodes, [form, $('forced-intro'), $('logout-row'), $('forced-title')], next);
   } catch (error) {
     setBusy(form, false);
     $('current-password').value = '';
@@ -45,7 +41,7 @@ $('logout').addEventListener('click', async () => {
 startPage('change-password', 'signed-in').then((state) => {
   if (!state) return;
   if (!state.profile.mustChangePassword) {
-    window.location.replace('profile.html');
+    window.location.replace(homeFor(state.profile));
     return;
   }
   username = state.profile.username;

@@ -1,7 +1,7 @@
 // What every form shares: a visible busy state, errors in the GOV.UK pattern (a summary with
 // role="alert" that gets focus and links to the field; the field marked aria-invalid and
 // described by its own message; a wait announced when it starts and ends, not every
-// second), the password show/hide button and caps-lock warning (both announced), and Enter
+// second; every error re-worded where it stands when the language changes), the password show/hide button and caps-lock warning (both announced), and Enter
 // that never submits while an input method is composing.
 
 import { $ } from './page.js';
@@ -34,12 +34,27 @@ export async function whileBusy(button, busyKey, work) {
 }
 
 const countdowns = new WeakMap();
+// Every error on the screen, by its box (a form's summary, a page's error box): how to word
+// it again, so that a change of language re-words it where it stands, focus left alone.
+const rewordings = new WeakMap();
+
+document.addEventListener('latchkey:language', () => {
+  for (const box of document.querySelectorAll('.error-summary, .error')) {
+    if (!box.hidden) rewordings.get(box)?.();
+  }
+});
+
+// Sets `node`'s words only when they change (a live region is not made to speak again).
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
 
 // Removes every error shown in `form` (its summary and its fields' messages).
 export function clearErrors(form) {
   const summary = form.querySelector('.error-summary');
   if (summary) {
     clearInterval(countdowns.get(summary));
+    rewordings.delete(summary);
     summary.replaceChildren();
     summary.hidden = true;
   }
@@ -53,71 +68,79 @@ export function clearErrors(form) {
   }
 }
 
-// Shows `text` as `form`'s error: in the summary (focused, with a link to the field) and,
-// when `fieldId` is given, on the field itself.
-export function showFormError(form, text, fieldId) {
+// Shows `words()` as `form`'s error: in the summary (focused, with a link to the field) and,
+// when `fieldId` is given, on the field itself. Returns the element holding the words and
+// the function that words them again (in the language of the moment).
+function show(form, words, fieldId) {
   clearErrors(form);
   const summary = form.querySelector('.error-summary');
   const heading = document.createElement('p');
   heading.className = 'error-title';
-  heading.textContent = t('common.errorSummary');
   const body = document.createElement('p');
-  if (fieldId && $(fieldId)) {
-    const link = document.createElement('a');
-    link.href = `#${fieldId}`;
-    link.textContent = text;
-    link.addEventListener('click', (event) => {
+  const field = fieldId ? $(fieldId) : null;
+  const message = field ? $(`${fieldId}-error`) : null;
+  let target = body;
+  if (field) {
+    target = document.createElement('a');
+    target.href = `#${fieldId}`;
+    target.addEventListener('click', (event) => {
       event.preventDefault();
-      $(fieldId).focus();
+      field.focus();
     });
-    body.append(link);
-    const field = $(fieldId);
+    body.append(target);
     field.setAttribute('aria-invalid', 'true');
-    const message = $(`${fieldId}-error`);
-    if (message) {
-      message.textContent = text;
-      message.hidden = false;
-    }
-  } else {
-    body.textContent = text;
+    if (message) message.hidden = false;
   }
+  const paint = () => {
+    setText(heading, t('common.errorSummary'));
+    const text = words();
+    setText(target, text);
+    if (message) setText(message, text);
+  };
+  paint();
+  rewordings.set(summary, paint);
   summary.replaceChildren(heading, body);
   summary.hidden = false;
   summary.focus();
-  return body;
+  return { summary, target, paint };
+}
+
+// Shows the catalog's words for `key` as `form`'s error, on the field `fieldId` if given.
+export function showFormError(form, key, fieldId) {
+  show(form, () => t(key), fieldId);
 }
 
 // Shows an API error in `form`; `fieldFor(code)` names the field it is about. A wait
 // counts down.
 export function showError(form, error, fieldFor = () => null) {
-  const body = showFormError(form, messageFor(error), fieldFor(error.code));
-  const summary = form.querySelector('.error-summary');
-  if (error.code === 'TOO_MANY_ATTEMPTS') {
-    let left = Math.max(1, Number(error.retryAfterSecs) || 1);
-    const target = body.firstElementChild || body;
-    // The summary is an alert: the wait is announced when it starts and when it is over,
-    // while the seconds in between tick on the screen only.
-    target.setAttribute('aria-live', 'off');
-    countdowns.set(
-      summary,
-      setInterval(() => {
-        left -= 1;
-        if (left <= 0) {
-          clearInterval(countdowns.get(summary));
-          target.removeAttribute('aria-live');
-          target.textContent = t('error.TOO_MANY_ATTEMPTS.over');
-        } else {
-          target.textContent = waitMessage(left);
-        }
-      }, 1000),
-    );
+  if (error.code !== 'TOO_MANY_ATTEMPTS') {
+    show(form, () => messageFor(error), fieldFor(error.code));
+    return;
   }
+  let left = Math.max(1, Number(error.retryAfterSecs) || 1);
+  const words = () => (left > 0 ? waitMessage(left) : t('error.TOO_MANY_ATTEMPTS.over'));
+  const { summary, target, paint } = show(form, words, fieldFor(error.code));
+  // The summary is an alert: the wait is announced when it starts and when it is over,
+  // while the seconds in between tick on the screen only.
+  target.setAttribute('aria-live', 'off');
+  countdowns.set(
+    summary,
+    setInterval(() => {
+      left -= 1;
+      if (left <= 0) {
+        clearInterval(countdowns.get(summary));
+        target.removeAttribute('aria-live');
+      }
+      paint();
+    }, 1000),
+  );
 }
 
-// Shows an error outside any form (in the page's #error box).
-export function showPageError(error) {
-  const box = $('error');
-  box.textContent = messageFor(error);
+// Shows an error outside any form: in the page's #error box, or in `box`.
+export function showPageError(error, box = $('error')) {
+  const paint = () => setText(box, messageFor(error));
+  paint();
+  rewordings.set(box, paint);
   box.hidden = false;
 }
 

@@ -1,6 +1,6 @@
 import { api, homeFor } from './api.js';
 
-// Start-up routing: the lock screen, the profile, or the sign-in screen.
+// Start-up routing: the lock screen, the person's notes (home), or the sign-in screen.
 api
   .session()
   .then((state) => {

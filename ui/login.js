@@ -5,9 +5,9 @@ import { clearErrors, onSubmit, setBusy, setupPasswordField, showError } from '.
 
 const FIELDS = { INVALID_USERNAME: 'username', INVALID_PASSWORD: 'password' };
 
+// Signed in: on to the person's home (which shows any notice from Rust's session answer).
 function leave(result) {
-  const notice = result.notice ? `?notice=${encodeURIComponent(result.notice.code)}` : '';
-  window.location.replace(`${homeFor(result.profile)}${notice}`);
+  window.location.replace(homeFor(result.profile));
 }
 
 // The recent names are asked for at once, alongside the session, not after it.
@@ -55,7 +55,8 @@ async function showRecent(people) {
       return item;
     }),
   );
-  $('recent').hidden = all.length === 0;
+  // Not while the code step (or new recovery codes after it) is shown.
+  $('recent').hidden = all.length === 0 || $('login-form').hidden;
 }
 
 function askForCode() {
@@ -99,7 +100,16 @@ onSubmit($('code-form'), async () => {
   clearErrors(form);
   setBusy(form, true, 'signin.codeBusy');
   try {
-    leave(await api.secondFactor($('code').value));
+    const result = await api.secondFactor($('code').value);
+    if (!result.recoveryCodes) {
+      leave(result);
+      return;
+    }
+    // The last recovery code was used: the new set is shown once before going on (codes.js
+    // is fetched only then, off the sign-in screen's start-up path).
+    const { showCodes } = await import('./codes.js');
+    const hide = [form, $('forgot-link').parentElement, $('signup-link').parentElement, $('signin-title')];
+    showCodes(result.recoveryCodes, hide, () => leave(result));
   } catch (error) {
     setBusy(form, false);
     $('code').value = '';
@@ -108,7 +118,7 @@ onSubmit($('code-form'), async () => {
       showError($('login-form'), error);
       return;
     }
-    showError(form, error, (code) => (code === 'INVALID_CREDENTIALS' ? 'code' : null));
+    showError(form, error, (code) => (code === 'INVALID_CODE' ? 'code' : null));
   }
 });
 

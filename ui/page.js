@@ -22,7 +22,8 @@ function destination(state, screen, needs) {
   if (needs === 'signed-out') return state.signedIn ? homeFor(state.profile) : null;
   if (!state.signedIn) return 'login.html';
   const home = homeFor(state.profile);
-  if (home !== 'profile.html' && !home.startsWith(screen)) return home;
+  // A step to take first (a new password, two-step set-up) before any signed-in screen.
+  if (home !== 'home.html' && !home.startsWith(screen)) return home;
   return null;
 }
 
@@ -57,12 +58,18 @@ function showLanguages(state) {
   });
 }
 
+// Something Rust has to tell the person (in its session answer, with the name it concerns),
+// worded again when the language changes.
 function showNotice(state) {
   const box = $('notice');
-  const code = state.notice?.code || new URLSearchParams(window.location.search).get('notice');
-  if (!box || !code) return;
-  box.textContent = t(`notice.${code}`, { name: state.notice?.username ?? '' });
+  const notice = state.notice;
+  if (!box || !notice?.code) return;
+  const show = () => {
+    box.textContent = t(`notice.${notice.code}`, { name: notice.username ?? '' });
+  };
+  show();
   box.hidden = false;
+  document.addEventListener('latchkey:language', show);
 }
 
 // Reports input to Rust (which keeps the idle clock) no more often than a third of the idle
@@ -166,6 +173,9 @@ export async function startPage(screen, needs, show) {
   document.dispatchEvent(new CustomEvent('latchkey:settled'));
   showLanguages(state);
   showNotice(state);
+  // Key escrow on: sign-up and account settings say so (the element is on those pages).
+  const escrow = $('escrow-notice');
+  if (escrow) escrow.hidden = !state.keyEscrow;
   if (needs === 'signed-in') wireLock(state);
   const focus = show ? await show(state) : null;
   performance.mark('shown');

@@ -1,6 +1,6 @@
 import { api } from './api.js';
 import { showCodes } from './codes.js';
-import { formatTime, messageFor, t, tNodes } from './i18n.js';
+import { formatTime, t, tNodes } from './i18n.js';
 import { $, startPage } from './page.js';
 import { clearErrors, onSubmit, setBusy, showError, showFormError, showPageError, whileBusy } from './forms.js';
 
@@ -23,13 +23,10 @@ function render() {
   $('failed-attempts').hidden = !failed;
   $('failed-attempts').textContent = failed ? t('profile.failed', { count: failed }) : '';
   const left = profile.recoveryCodesLeft;
-  $('recovery-left').textContent = [
-    t('recovery.left', { count: left }),
-    left === 0 ? t('recovery.none') : left <= 2 ? t('recovery.low') : '',
-  ]
-    .filter(Boolean)
-    .join(' ');
-  $('recovery-left').className = left <= 2 ? 'warning' : '';
+  $('recovery-left').textContent = t('recovery.left', { count: left });
+  // Two or fewer left: a prompt to make a new set with the form below.
+  $('recovery-prompt').hidden = left > 2;
+  $('recovery-prompt-text').textContent = left === 0 ? t('recovery.promptNone') : t('recovery.prompt', { count: left });
   $('twostep-state').textContent = t(profile.twoStep ? 'twostep.on' : 'twostep.off');
   $('twostep-on-row').hidden = profile.twoStep;
   $('twostep-off-form').hidden = !profile.twoStep;
@@ -57,13 +54,8 @@ async function showSessions() {
     $('sign-out-others').disabled = sessions.length < 2;
     $('sessions-error').hidden = true;
   } catch (error) {
-    showPageErrorIn($('sessions-error'), error);
+    showPageError(error, $('sessions-error'));
   }
-}
-
-function showPageErrorIn(box, error) {
-  box.hidden = false;
-  box.textContent = messageFor(error);
 }
 
 $('logout').addEventListener('click', async () => {
@@ -80,7 +72,7 @@ onSubmit($('change-password-form'), async () => {
   clearErrors(form);
   $('change-password-done').hidden = true;
   if ($('new-password').value !== $('confirm-password').value) {
-    showFormError(form, t('common.mismatch'), 'confirm-password');
+    showFormError(form, 'common.mismatch', 'confirm-password');
     return;
   }
   setBusy(form, true, 'change.busy');
@@ -103,9 +95,15 @@ $('sign-out-others').addEventListener('click', async () => {
   try {
     await whileBusy($('sign-out-others'), 'common.signingOut', () => api.signOutOthers());
   } catch (error) {
-    showPageErrorIn($('sessions-error'), error);
+    showPageError(error, $('sessions-error'));
   }
   showSessions();
+});
+
+// The prompt's link goes to the form that makes a new set.
+$('recovery-prompt-link').addEventListener('click', (event) => {
+  event.preventDefault();
+  $('recovery-password').focus();
 });
 
 onSubmit($('recovery-form'), async () => {
@@ -134,15 +132,21 @@ onSubmit($('twostep-off-form'), async () => {
   clearErrors(form);
   setBusy(form, true, 'twostep.turnOffBusy');
   try {
-    profile = await api.twoStepDisable($('twostep-off-password').value, $('twostep-off-code').value);
+    const result = await api.twoStepDisable($('twostep-off-password').value, $('twostep-off-code').value);
     form.reset();
     setBusy(form, false);
-    render();
+    profile = result.profile;
+    // Turned off with the last recovery code: the new set is shown once.
+    showCodes(result.recoveryCodes, [form], () => {
+      render();
+      $('twostep-on').focus();
+    });
   } catch (error) {
     setBusy(form, false);
     $('twostep-off-password').value = '';
     $('twostep-off-code').value = '';
-    showError(form, error);
+    const fields = { INVALID_CREDENTIALS: 'twostep-off-password', INVALID_PASSWORD: 'twostep-off-password', INVALID_CODE: 'twostep-off-code' };
+    showError(form, error, (code) => fields[code]);
   }
 });
 
@@ -150,7 +154,7 @@ onSubmit($('delete-form'), async () => {
   const form = $('delete-form');
   clearErrors(form);
   if (!$('delete-confirm').checked) {
-    showFormError(form, t('error.CONFIRMATION_REQUIRED'), 'delete-confirm');
+    showFormError(form, 'error.CONFIRMATION_REQUIRED', 'delete-confirm');
     return;
   }
   setBusy(form, true, 'delete.busy');

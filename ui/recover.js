@@ -1,12 +1,11 @@
 import { api, homeFor } from './api.js';
 import { showCodes } from './codes.js';
-import { t } from './i18n.js';
 import { $, startPage } from './page.js';
 import { clearErrors, onSubmit, setBusy, showError, showFormError } from './forms.js';
 
 const FIELDS = {
   INVALID_USERNAME: 'username',
-  INVALID_CREDENTIALS: 'code',
+  INVALID_RECOVERY_CODE: 'code',
   INVALID_PASSWORD: 'new-password',
   WEAK_PASSWORD: 'new-password',
 };
@@ -15,7 +14,7 @@ onSubmit($('recover-form'), async () => {
   const form = $('recover-form');
   clearErrors(form);
   if ($('new-password').value !== $('confirm-password').value) {
-    showFormError(form, t('common.mismatch'), 'confirm-password');
+    showFormError(form, 'common.mismatch', 'confirm-password');
     return;
   }
   setBusy(form, true, 'recover.busy');
@@ -28,11 +27,7 @@ onSubmit($('recover-form'), async () => {
     );
     for (const id of ['code', 'new-password', 'confirm-password']) $(id).value = '';
     const next = () => window.location.replace(homeFor(result.profile));
-    if (result.recoveryCodes) {
-      showCodes(result.recoveryCodes, [form, $('recover-intro'), $('back-link'), $('recover-title')], next);
-    } else {
-      next();
-    }
+    showCodes(result.recoveryCodes, [form, $('recover-intro'), $('back-link'), $('recover-title')], next);
   } catch (error) {
     setBusy(form, false);
     $('code').value = '';

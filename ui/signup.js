@@ -36,10 +36,10 @@ onSubmit($('signup-form'), async () => {
   try {
     const result = await api.signup($('username').value, $('password').value, $('remember').checked);
     $('password').value = '';
-    const notice = result.notice ? `?notice=${encodeURIComponent(result.notice.code)}` : '';
-    const next = () => window.location.replace(`${homeFor(result.profile)}${notice}`);
-    if (result.recoveryCodes) showCodes(result.recoveryCodes, [form, $('signin-link'), $('signup-title')], next);
-    else next();
+    // On to the person's home (which shows any notice from Rust's session answer), after
+    // the recovery codes.
+    const next = () => window.location.replace(homeFor(result.profile));
+    showCodes(result.recoveryCodes, [form, $('signin-link'), $('signup-title')], next);
   } catch (error) {
     setBusy(form, false);
     $('password').value = '';

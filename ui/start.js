@@ -1,6 +1,6 @@
 // The first script of every signed-out screen: a classic script, so that it runs while the
 // document is still being parsed, long before the page's modules arrive.
-// - The window opens on the page Rust picks from its first-screen hint (the profile when
+// - The window opens on the page Rust picks from its first-screen hint (the home when
 //   someone was kept signed in): `?here=nobody` on the first sign-in screen of a run says
 //   nobody was. Without it (no hint yet) the screen waits for Rust's answer, so that it
 //   never shows a form that must go away.

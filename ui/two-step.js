@@ -1,9 +1,13 @@
 import { api } from './api.js';
 import { t } from './i18n.js';
 import { $, startPage } from './page.js';
-import { clearErrors, onSubmit, setBusy, showError, showPageError } from './forms.js';
+import { clearErrors, onSubmit, setBusy, setupPasswordField, showError, showPageError } from './forms.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
+// A wrong password, a missing one, a wrong code: each on its own field.
+const FIELDS = { INVALID_CREDENTIALS: 'setup-password', INVALID_PASSWORD: 'setup-password', INVALID_CODE: 'code' };
+// Required at sign-in: on to the person's notes once it is on; else back to the settings.
+let required = false;
 
 // Draws the QR code (rows of '1' and '0') as one SVG path, with a quiet zone of 4 modules.
 function drawQr(rows) {
@@ -30,31 +34,37 @@ function drawQr(rows) {
   $('qr').replaceChildren(svg);
 }
 
+setupPasswordField('setup-password', 'toggle-password', 'caps-warning');
+
 onSubmit($('setup-form'), async () => {
   const form = $('setup-form');
   clearErrors(form);
   setBusy(form, true, 'setup.busy');
   try {
-    await api.twoStepEnable($('code').value);
-    window.location.replace('profile.html');
+    await api.twoStepEnable($('code').value, $('setup-password').value);
+    $('setup-password').value = '';
+    window.location.replace(required ? 'home.html' : 'profile.html');
   } catch (error) {
     setBusy(form, false);
+    $('setup-password').value = '';
     $('code').value = '';
-    showError(form, error, (code) => (code === 'INVALID_CREDENTIALS' ? 'code' : null));
+    showError(form, error, (code) => FIELDS[code]);
   }
 });
 
 startPage('two-step', 'signed-in').then(async (state) => {
   if (!state) return;
-  const required = state.profile.twoStepSetupRequired;
+  required = state.profile.twoStepSetupRequired;
   $('required').hidden = !required;
   $('back-row').hidden = required;
+  $('setup-username').value = state.profile.username;
   try {
     const setup = await api.twoStepBegin();
     drawQr(setup.qr);
     $('secret').textContent = setup.secret;
-    $('code').focus();
+    $('setup-password').focus();
   } catch (error) {
+    // TWO_STEP_ALREADY_ON among them: said in the page's error box.
     showPageError(error);
   }
 });

@@ -33,6 +33,19 @@ const COMMANDS: &[&str] = &[
     "admin_set_lock_after",
     "admin_set_two_step_for_admins",
     "admin_disable_two_step",
+    "private_space_status",
+    "private_space_open",
+    "private_space_unseal",
+    "private_space_start_over",
+    "notes_list",
+    "note_get",
+    "note_save",
+    "note_delete",
+    "private_list",
+    "private_get",
+    "private_put",
+    "private_delete",
+    "admin_set_key_escrow",
 ];
 
 fn main() {

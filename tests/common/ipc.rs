@@ -78,6 +78,11 @@ impl TestApp {
         call_from(&self.window, cmd, args)
     }
 
+    /// Whether the plugin holds a data key in memory now.
+    pub fn holds_key(&self) -> bool {
+        self.app.state::<AuthService>().holds_data_key()
+    }
+
     /// Simulates a normal quit (the exit handler's work).
     pub fn quit(self) {
         self.app.state::<AuthService>().end_unkept_sessions();

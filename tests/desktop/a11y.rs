@@ -20,7 +20,7 @@ fn prepare(dir: &Path) -> String {
     let member = a.sign_up("stepper", &pw(GOOD_PW), false, now).unwrap();
     let setup = a.two_step_setup(&member.user).unwrap();
     let code = code_at(&setup.secret, now).unwrap();
-    a.enable_two_step(&member.user.id, &setup.secret, &code, now)
+    a.enable_two_step(&member.user.id, &pw(GOOD_PW), &setup.secret, &code, now)
         .unwrap();
     let forced = a.sign_up("forced", &pw(GOOD_PW), false, now).unwrap();
     a.admin_reset_password(&admin.session, &forced.user.id, &pw(GOOD_PW), now)
@@ -31,7 +31,7 @@ fn prepare(dir: &Path) -> String {
 
 impl Launch {
     /// Runs axe-core on the page; panics with the violations, if any.
-    async fn audit(&self, screen: &str, audited: &mut Vec<String>) {
+    pub(crate) async fn audit(&self, screen: &str, audited: &mut Vec<String>) {
         let found = self.axe().await;
         let (lang, dark) = (
             self.run("return document.documentElement.lang").await,
@@ -79,7 +79,7 @@ impl Launch {
     }
 
     /// Zooms to `steps` × 20 % more (Ctrl +) and checks that nothing scrolls sideways.
-    async fn reflows_at(&self, steps: usize, screen: &str) {
+    pub(crate) async fn reflows_at(&self, steps: usize, screen: &str) {
         self.client
             .execute("window.scrollTo(0, 0); return 1;", vec![])
             .await
@@ -176,7 +176,7 @@ async fn walk(app: &Launch, temporary: &str, tag: &str, audited: &mut Vec<String
     app.audit("recovery codes", audited).await;
     app.screenshot(&shot("codes")).await;
     app.save_codes().await;
-    app.on_page("profile.html").await;
+    app.open_settings().await;
     app.audit("profile", audited).await;
     app.screenshot(&shot("profile")).await;
     app.click("#twostep-on").await;
@@ -188,11 +188,13 @@ async fn walk(app: &Launch, temporary: &str, tag: &str, audited: &mut Vec<String
     app.on_page("lock.html").await;
     app.audit("lock", audited).await;
     app.screenshot(&shot("lock")).await;
+    let gap = app.run(GAP_UNDER_UNLOCK).await.as_f64().unwrap_or(0.0);
+    assert!(gap >= 8.0, "the row under Unlock sits {gap} px below it");
     app.click("#logout").await;
     app.on_page("login.html").await;
 
     app.submit("admin", GOOD_PW, false).await;
-    app.on_page("profile.html").await;
+    app.open_settings().await;
     app.click("#admin-link").await;
     app.on_page("admin.html").await;
     app.text_appears("#reauth-form").await;
@@ -202,18 +204,59 @@ async fn walk(app: &Launch, temporary: &str, tag: &str, audited: &mut Vec<String
     app.text_appears("#accounts-body").await;
     app.audit("administrator", audited).await;
     app.screenshot(&shot("admin")).await;
+    let events = app.text_appears("#events-list").await;
+    assert!(
+        !events.is_empty() && !events.contains("::") && !has_time_then_colon(&events),
+        "an activity line reads badly: {events}"
+    );
     app.click("tr[data-username='stepper'] button.reset").await;
     app.text_appears("#confirm-title").await;
     app.audit("administrator, confirming", audited).await;
+    assert_eq!(
+        app.run(LINES_OF_CANCEL).await,
+        1,
+        "Cancel breaks across lines"
+    );
     app.click("#confirm-cancel").await;
     app.click("#lock").await;
     app.on_page("lock.html").await;
     app.click("#logout").await;
     app.on_page("login.html").await;
+    // Each "Forget" button's accessible name holds its visible words in one piece (WCAG
+    // 2.5.3, label in name).
+    app.text_appears("#recent-list .forget").await;
+    assert_eq!(app.run(LABEL_IN_NAME).await, true, "a Forget button's name");
+}
+
+/// How many lines the administrator's confirmation's Cancel button takes.
+const LINES_OF_CANCEL: &str = "const b = document.getElementById('confirm-cancel');
+    const r = document.createRange(); r.selectNodeContents(b);
+    return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size;";
+
+/// The space between the lock screen's Unlock button and the row beneath it, in pixels.
+const GAP_UNDER_UNLOCK: &str =
+    "const unlock = document.querySelector('#unlock-form button[type=submit]');
+    const row = document.getElementById('switch-user');
+    return row.getBoundingClientRect().top - unlock.getBoundingClientRect().bottom;";
+
+/// Whether every Forget button's accessible name contains its visible text.
+const LABEL_IN_NAME: &str = "return [...document.querySelectorAll('#recent-list .forget')]
+    .every((b) => (b.getAttribute('aria-label') || b.textContent).includes(b.textContent.trim()));";
+
+/// Whether a time such as 7:28 is followed at once by another colon (\"7:28: …\").
+fn has_time_then_colon(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    chars.windows(5).any(|w| {
+        w[0].is_ascii_digit()
+            && w[1] == ':'
+            && w[2].is_ascii_digit()
+            && w[3].is_ascii_digit()
+            && w[4] == ':'
+    })
 }
 
 /// Picks a language with the sign-in screen's picker (remembered for this OS account).
-async fn choose_language(app: &Launch, tag: &str) {
+pub(crate) async fn choose_language(app: &Launch, tag: &str) {
     app.on_page("login.html").await;
     app.find(&format!("#language option[value='{tag}']"))
         .await
@@ -288,7 +331,7 @@ async fn text_reflows_at_200_and_400_percent_without_sideways_scrolling() {
     app.click("#logout").await;
     app.on_page("login.html").await;
     app.submit("admin", GOOD_PW, false).await;
-    app.on_page("profile.html").await;
+    app.open_settings().await;
     app.reflows_at(5, "profile").await;
     app.reflows_at(15, "profile").await;
     app.click("#admin-link").await;

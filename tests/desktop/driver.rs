@@ -159,8 +159,53 @@ impl World {
 }
 
 impl World {
-    /// The screensaver of this test's desktop session turns on (as when the OS locks).
+    /// The screensaver of this test's desktop session turns on (as when the OS locks): a
+    /// connection that owns `org.freedesktop.ScreenSaver` on the session bus sends
+    /// `ActiveChanged(true)`, and keeps the name a few seconds (the app asks who owns it).
     pub(crate) fn screensaver_turns_on(&self) {
+        use dbus::blocking::Connection;
+        use dbus::channel::{Channel, Sender};
+        const NAME: &str = "org.freedesktop.ScreenSaver";
+        let mut channel = Channel::open_private(&self.bus.address).expect("the test's bus");
+        channel.register().expect("hello");
+        let conn = Connection::from(channel);
+        conn.request_name(NAME, false, true, true)
+            .expect("the screensaver's name");
+        let signal =
+            dbus::Message::new_signal("/org/freedesktop/ScreenSaver", NAME, "ActiveChanged")
+                .expect("signal")
+                .append1(true);
+        conn.send(signal).expect("send");
+        conn.channel().flush();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_secs(5));
+            drop(conn);
+        });
+    }
+
+    /// Everything this test's keyring gives anyone on the session for `service`: the whole
+    /// output (stdout, then stderr) of `secret-tool search --all service <service>`, with
+    /// each item's path, label, attributes and secret.
+    pub(crate) fn keyring_items(&self, service: &str) -> Vec<u8> {
+        let out = Command::new("secret-tool")
+            .args(["search", "--all", "service", service])
+            .envs(self.bus.env())
+            .output()
+            .expect("secret-tool (Debian package libsecret-tools) must be installed");
+        let mut all = out.stdout;
+        all.extend_from_slice(&out.stderr);
+        all
+    }
+
+    /// Where this test's gnome-keyring keeps its keyrings on disk (`$HOME/.local/share/
+    /// keyrings`, `HOME` being the private bus's folder).
+    pub(crate) fn keyring_dir(&self) -> PathBuf {
+        self.bus.home.path().join(".local/share/keyrings")
+    }
+
+    /// Any other program on the session bus sends the same signal, without owning the
+    /// screensaver's name (any local account could): it must be ignored.
+    pub(crate) fn forged_screensaver_signal(&self) {
         let status = Command::new("dbus-send")
             .args([
                 "--session",
@@ -301,6 +346,56 @@ impl Launch {
         let _ = tokio::time::timeout(Duration::from_secs(10), self.client.clone().close()).await;
         // Dropping stops the driver and waits until no app is left on the bus.
         drop(self);
+    }
+
+    /// The value of a field.
+    pub(crate) async fn value(&self, css: &str) -> String {
+        self.find(css)
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    }
+
+    /// From a signed-in screen with a Lock button: Lock, then Switch user (the person stays
+    /// signed in, locked).
+    pub(crate) async fn switch_user(&self) {
+        self.click("#lock").await;
+        self.on_page("lock.html").await;
+        self.click("#switch-user").await;
+        self.on_page("login.html").await;
+    }
+
+    /// Waits (at most 10 s) until `script` returns true in the page.
+    pub(crate) async fn until(&self, script: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.run(script).await != true {
+            assert!(Instant::now() < deadline, "never true: {script}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// From the home: a new note, saved; back on the home, which says so. (WebDriver types
+    /// no empty text: an empty title is left as the form has it.)
+    pub(crate) async fn write_note(&self, title: &str, body: &str) {
+        self.on_page("home.html").await;
+        self.click("#new-note").await;
+        self.on_page("note.html").await;
+        if !title.is_empty() {
+            self.fill("#note-title", title).await;
+        }
+        self.fill("#note-body", body).await;
+        self.click("#note-form button[type=submit]").await;
+        self.on_page("home.html").await;
+        self.text_appears("#done").await;
+    }
+
+    /// From the home (the person's notes): the account settings, by their link.
+    pub(crate) async fn open_settings(&self) {
+        self.on_page("home.html").await;
+        self.click("#settings-link").await;
+        self.on_page("profile.html").await;
     }
 
     pub(crate) async fn sign_up(&self, username: &str, password: &str, remember: bool) {

@@ -13,7 +13,8 @@ async fn a_person_signs_up_signs_in_and_out_in_the_real_window() {
     let world = World::new();
     let data = temp_dir();
 
-    // Sign up "Alice", kept signed in: the profile shows her name and id.
+    // Sign up "Alice", kept signed in: her notes say who is signed in; the account
+    // settings show her name and id.
     let app = world.launch(data.path(), &[]).await;
     app.on_page("login.html").await;
     app.click("a[href='signup.html']").await;
@@ -25,7 +26,9 @@ async fn a_person_signs_up_signs_in_and_out_in_the_real_window() {
     app.click("button[type=submit]").await;
     let codes = app.save_codes().await;
     assert_eq!(codes.len(), 10, "{codes:?}");
-    app.on_page("profile.html").await;
+    app.on_page("home.html").await;
+    assert_eq!(app.text_appears("#home-username").await, "Alice");
+    app.open_settings().await;
     assert_eq!(app.text_appears("#profile-username").await, "Alice");
     let alice_id = app.text("#profile-user-id").await;
     assert!(alice_id.len() >= 15, "{alice_id}");
@@ -40,8 +43,8 @@ async fn a_person_signs_up_signs_in_and_out_in_the_real_window() {
 
     // Relaunch: still signed in, from the keyring.
     let app = world.launch(data.path(), &[]).await;
-    app.on_page("profile.html").await;
-    assert_eq!(app.text_appears("#profile-username").await, "Alice");
+    app.on_page("home.html").await;
+    assert_eq!(app.text_appears("#home-username").await, "Alice");
 
     // Sign out: sign-in screen; the keyring item is gone; a relaunch stays signed out.
     app.click("#logout").await;
@@ -63,9 +66,11 @@ async fn a_person_signs_up_signs_in_and_out_in_the_real_window() {
     assert_eq!(cleared.as_deref(), Some(""));
     app.screenshot("signin-error").await;
 
-    // Sign in as "ALICE": her profile.
+    // Sign in as "ALICE": her notes, and her account.
     app.submit("ALICE", GOOD_PW, false).await;
-    app.on_page("profile.html").await;
+    app.on_page("home.html").await;
+    assert_eq!(app.text_appears("#home-username").await, "Alice");
+    app.open_settings().await;
     assert_eq!(app.text_appears("#profile-username").await, "Alice");
     assert_eq!(app.text("#profile-user-id").await, alice_id);
     app.click("#logout").await;
@@ -82,7 +87,7 @@ async fn a_person_signs_up_signs_in_and_out_in_the_real_window() {
     assert!(app.text_appears("#error").await.contains("4 to 31"));
     assert!(app.client.find(Locator::Css("img[src='x']")).await.is_err());
 
-    // A second person signs up; each sees only their own profile. ("bob" itself is one
+    // A second person signs up; each sees only their own account. ("bob" itself is one
     // character short of the 4-character minimum, and is told so.)
     app.fill("#username", "bob").await;
     app.fill("#password", "another-Good-pw-7").await;
@@ -92,13 +97,13 @@ async fn a_person_signs_up_signs_in_and_out_in_the_real_window() {
     app.fill("#password", "another-Good-pw-7").await;
     app.click("button[type=submit]").await;
     app.save_codes().await;
-    app.on_page("profile.html").await;
+    app.open_settings().await;
     assert_eq!(app.text_appears("#profile-username").await, "bobby");
     assert_ne!(app.text("#profile-user-id").await, alice_id);
     app.click("#logout").await;
     app.on_page("login.html").await;
     app.submit("alice", GOOD_PW, false).await;
-    app.on_page("profile.html").await;
+    app.open_settings().await;
     assert_eq!(app.text_appears("#profile-username").await, "Alice");
     assert_eq!(app.text("#profile-user-id").await, alice_id);
 
@@ -118,7 +123,7 @@ async fn a_person_signs_up_signs_in_and_out_in_the_real_window() {
     let app = world.launch(fresh.path(), &short).await;
     app.sign_up("Brief", GOOD_PW, true).await;
     app.save_codes().await;
-    app.on_page("profile.html").await;
+    app.on_page("home.html").await;
     assert_eq!(world.bus.lookup_all(APP_IDENTIFIER).len(), 1);
     app.quit().await;
     tokio::time::sleep(Duration::from_millis(2500)).await;
@@ -138,7 +143,7 @@ async fn an_administrator_resets_a_password_and_the_member_chooses_a_new_one() {
     // The first account is the administrator.
     app.sign_up("Admin", GOOD_PW, false).await;
     app.save_codes().await;
-    app.on_page("profile.html").await;
+    app.open_settings().await;
     assert_eq!(app.text_appears("#profile-role").await, "Administrator");
     assert!(app.find("#admin-link").await.is_displayed().await.unwrap());
     app.click("#logout").await;
@@ -146,7 +151,7 @@ async fn an_administrator_resets_a_password_and_the_member_chooses_a_new_one() {
     // A member: no way into the admin screen, not even by its address.
     app.sign_up("member1", GOOD_PW, false).await;
     app.save_codes().await;
-    app.on_page("profile.html").await;
+    app.open_settings().await;
     assert_eq!(app.text_appears("#profile-role").await, "Member");
     assert!(!app.find("#admin-link").await.is_displayed().await.unwrap());
     let url = app.client.current_url().await.unwrap().to_string();
@@ -172,7 +177,7 @@ async fn an_administrator_resets_a_password_and_the_member_chooses_a_new_one() {
     // The administrator resets member1's password.
     app.fill("#password", GOOD_PW).await;
     app.click("button[type=submit]").await;
-    app.on_page("profile.html").await;
+    app.open_settings().await;
     app.click("#admin-link").await;
     app.on_page("admin.html").await;
     // Signing in opened no administrator window: the password is asked for first.
@@ -201,8 +206,9 @@ async fn an_administrator_resets_a_password_and_the_member_chooses_a_new_one() {
     app.click("button[type=submit]").await;
     // The reset voided member1's recovery codes: new ones come with the new password.
     assert_eq!(app.save_codes().await.len(), 10);
-    app.on_page("profile.html").await;
-    assert_eq!(app.text_appears("#profile-username").await, "member1");
+    app.on_page("home.html").await;
+    assert_eq!(app.text_appears("#home-username").await, "member1");
+    app.open_settings().await;
 
     // Changing the password ends member1's other session (made here, as a second launch
     // sharing the data folder would).

@@ -58,7 +58,7 @@ async fn sign_up_out_in_and_change_the_password_with_the_keyboard_alone() {
     app.press_until(TAB, "#codes-form button[type=submit]")
         .await;
     app.keys(ENTER).await;
-    app.on_page("profile.html").await;
+    app.on_page("home.html").await;
     app.press_until(TAB, "#logout").await;
     app.keys(ENTER).await;
     app.on_page("login.html").await;
@@ -68,6 +68,10 @@ async fn sign_up_out_in_and_change_the_password_with_the_keyboard_alone() {
     app.keys(GOOD_PW).await;
     app.press_until(TAB, "#login-form button[type=submit]")
         .await;
+    app.keys(ENTER).await;
+    app.on_page("home.html").await;
+    assert_eq!(app.text_appears("#home-username").await, "Keyboarder");
+    app.press_until(TAB, "#settings-link").await;
     app.keys(ENTER).await;
     app.on_page("profile.html").await;
     assert_eq!(app.text_appears("#profile-username").await, "Keyboarder");

@@ -20,7 +20,7 @@ async fn idle_lock_shortcut_os_lock_switching_people_and_a_restart() {
     // Alice, kept signed in. No input for 2 s: the window locks by itself.
     app.sign_up("Alice", GOOD_PW, true).await;
     app.save_codes().await;
-    app.on_page("profile.html").await;
+    app.on_page("home.html").await;
     let idle_since = Instant::now();
     app.on_page("lock.html").await;
     println!(
@@ -31,7 +31,7 @@ async fn idle_lock_shortcut_os_lock_switching_people_and_a_restart() {
     assert_eq!(app.text_appears("#locked-username").await, "Alice");
     assert!(app.text("#locked-since").await.starts_with("Locked since"));
     app.screenshot("lock").await;
-    // While locked, Rust answers nothing else: the profile page sends the window back.
+    // While locked, Rust answers nothing else: the account settings send the window back.
     let url = app.client.current_url().await.unwrap().to_string();
     app.client
         .goto(&url.replace("lock.html", "profile.html"))
@@ -49,8 +49,8 @@ async fn idle_lock_shortcut_os_lock_switching_people_and_a_restart() {
     app.fill("#password", GOOD_PW).await;
     let unlocking = Instant::now();
     app.click("#unlock-form button[type=submit]").await;
-    app.on_page("profile.html").await;
-    println!("unlock, click to profile shown: {:?}", unlocking.elapsed());
+    app.on_page("home.html").await;
+    println!("unlock, click to home shown: {:?}", unlocking.elapsed());
 
     // Ctrl+L locks at once.
     app.keys(CTRL_L).await;
@@ -68,8 +68,8 @@ async fn idle_lock_shortcut_os_lock_switching_people_and_a_restart() {
     app.on_page("signup.html").await;
     app.submit("Bobby", "another-Good-pw-7", false).await;
     app.save_codes().await;
-    app.on_page("profile.html").await;
-    assert_eq!(app.text_appears("#profile-username").await, "Bobby");
+    app.on_page("home.html").await;
+    assert_eq!(app.text_appears("#home-username").await, "Bobby");
 
     // Bobby locks with the button and switches; Alice's password resumes Alice.
     app.click("#lock").await;
@@ -84,8 +84,8 @@ async fn idle_lock_shortcut_os_lock_switching_people_and_a_restart() {
     app.screenshot("signin-switch").await;
     app.fill("#password", GOOD_PW).await;
     app.click("#login-form button[type=submit]").await;
-    app.on_page("profile.html").await;
-    assert_eq!(app.text_appears("#profile-username").await, "Alice");
+    app.on_page("home.html").await;
+    assert_eq!(app.text_appears("#home-username").await, "Alice");
     assert_eq!(
         world.bus.lookup_all(APP_IDENTIFIER).len(),
         1,
@@ -120,15 +120,22 @@ async fn idle_lock_shortcut_os_lock_switching_people_and_a_restart() {
     app.quit().await;
 
     // With the idle lock off, the window stays open without input, until the operating
-    // system locks (its screensaver's signal on the session bus): then Latchkey locks too.
+    // system locks (its screensaver's signal on the session bus): then Latchkey locks too;
+    // the same signal from any other program does nothing.
     let app = world
         .launch(data.path(), &[("LATCHKEY_LOCK_AFTER_SECS", "0")])
         .await;
     app.on_page("login.html").await;
     app.submit("alice", GOOD_PW, false).await;
-    app.on_page("profile.html").await;
+    app.on_page("home.html").await;
     tokio::time::sleep(Duration::from_millis(3000)).await;
-    app.on_page("profile.html").await;
+    app.on_page("home.html").await;
+    // A signal that only looks like the screensaver's (another program sends it without
+    // owning the screensaver's name): ignored.
+    world.forged_screensaver_signal();
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    let url = app.run("return window.location.pathname").await;
+    assert_eq!(url, "/home.html", "a forged signal locked the window");
     world.screensaver_turns_on();
     app.on_page("lock.html").await;
     app.quit().await;

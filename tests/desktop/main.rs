@@ -6,10 +6,13 @@
 mod common;
 
 mod a11y;
+mod attacker;
 mod driver;
 mod e2e;
 mod keyboard;
 mod launch;
 mod lock;
+mod notes;
 mod recovery;
+mod review;
 mod startup;

@@ -30,7 +30,7 @@ async fn recovery_codes_and_two_step_sign_in_in_the_real_window() {
     app.screenshot("signup-codes").await;
     let codes = app.save_codes().await;
     assert_eq!(codes.len(), 10);
-    app.on_page("profile.html").await;
+    app.open_settings().await;
     assert!(app
         .text_appears("#recovery-left")
         .await
@@ -49,9 +49,14 @@ async fn recovery_codes_and_two_step_sign_in_in_the_real_window() {
         .unwrap()
         .is_some());
     app.screenshot("two-step-setup").await;
+    app.fill("#setup-password", GOOD_PW).await;
     app.fill("#code", "000000").await;
     app.click("#setup-form button[type=submit]").await;
-    assert!(app.text_appears("#setup-error").await.contains("Incorrect"));
+    assert!(app
+        .text_appears("#setup-error")
+        .await
+        .contains("That code is not right."));
+    app.fill("#setup-password", GOOD_PW).await;
     app.fill("#code", &totp(&secret, 0)).await;
     app.click("#setup-form button[type=submit]").await;
     app.on_page("profile.html").await;
@@ -66,8 +71,8 @@ async fn recovery_codes_and_two_step_sign_in_in_the_real_window() {
     app.screenshot("signin-code").await;
     app.fill("#code", &totp(&secret, 1)).await;
     app.click("#code-form button[type=submit]").await;
-    app.on_page("profile.html").await;
-    assert_eq!(app.text_appears("#profile-username").await, "Carol");
+    app.on_page("home.html").await;
+    assert_eq!(app.text_appears("#home-username").await, "Carol");
 
     // Forgot the password: a recovery code sets a new one and signs her in.
     app.click("#logout").await;
@@ -80,13 +85,14 @@ async fn recovery_codes_and_two_step_sign_in_in_the_real_window() {
     app.fill("#confirm-password", "Fresh-Start-2026").await;
     app.screenshot("recover").await;
     app.click("#recover-form button[type=submit]").await;
-    app.on_page("profile.html").await;
+    app.open_settings().await;
     assert!(app
         .text_appears("#recovery-left")
         .await
         .contains("9 recovery codes left"));
 
-    // The same code again: refused, with the generic answer.
+    // The same code again: refused, with the answer that does not tell whether the name
+    // exists.
     app.click("#logout").await;
     app.on_page("login.html").await;
     app.click("#forgot-link").await;
@@ -99,6 +105,6 @@ async fn recovery_codes_and_two_step_sign_in_in_the_real_window() {
     assert!(app
         .text_appears("#error")
         .await
-        .contains("Incorrect username or password."));
+        .contains("Incorrect username or recovery code."));
     app.quit().await;
 }

@@ -1,7 +1,8 @@
 //! The first screen of a run, in the real window: where the window opens (Rust's
 //! first-screen hint), the sign-in screen drawn by `ui/start.js` before the page's modules
-//! when nobody is kept signed in, and the profile opened directly, with no sign-in screen
-//! on the way, when someone is. Screenshots: `startup-signin.png`, `startup-profile.png`.
+//! when nobody is kept signed in, and the person's home (their notes) opened directly, with
+//! no sign-in screen on the way, when someone is. Screenshots: `startup-signin.png`,
+//! `startup-home.png`.
 
 use crate::common::*;
 use crate::driver::{World, ONE_AT_A_TIME};
@@ -12,7 +13,7 @@ async fn url(app: &crate::driver::Launch) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_first_screen_is_drawn_at_once_and_a_kept_person_opens_on_the_profile() {
+async fn the_first_screen_is_drawn_at_once_and_a_kept_person_opens_on_their_home() {
     let _turn = ONE_AT_A_TIME.lock().await;
     let world = World::new();
     let data = temp_dir();
@@ -32,7 +33,7 @@ async fn the_first_screen_is_drawn_at_once_and_a_kept_person_opens_on_the_profil
     );
     app.sign_up("Alice", GOOD_PW, false).await;
     app.save_codes().await;
-    app.on_page("profile.html").await;
+    app.on_page("home.html").await;
     app.quit().await;
 
     // Nobody kept: the sign-in screen, drawn while the document was parsed, the username
@@ -82,19 +83,24 @@ async fn the_first_screen_is_drawn_at_once_and_a_kept_person_opens_on_the_profil
     app.screenshot("startup-signin").await;
     // The early-drawn form signs in like any other, kept this time.
     app.submit("Alice", GOOD_PW, true).await;
-    app.on_page("profile.html").await;
+    app.on_page("home.html").await;
     app.quit().await;
 
-    // Alice kept: the window opens on the profile; the sign-in screen never loaded in
-    // this run (start.js, which every sign-in screen runs first, never marked it).
+    // Alice kept: the window opens on her home; the sign-in screen never loaded in this
+    // run (start.js, which every sign-in screen runs first, never marked it).
     let app = world.launch(data.path(), &[]).await;
-    app.on_page("profile.html").await;
-    assert_eq!(app.text_appears("#profile-username").await, "Alice");
+    app.on_page("home.html").await;
+    assert!(
+        url(&app).await.ends_with("/home.html"),
+        "{}",
+        url(&app).await
+    );
+    assert_eq!(app.text_appears("#home-username").await, "Alice");
     assert_eq!(
         app.run("return sessionStorage.getItem('latchkey.started')")
             .await,
         json!(null)
     );
-    app.screenshot("startup-profile").await;
+    app.screenshot("startup-home").await;
     app.quit().await;
 }

@@ -17,7 +17,7 @@ fn signup_profile_logout_then_profile_is_not_authenticated() {
         app.call("session", json!({})).unwrap(),
         json!({
             "signedIn": false, "profile": null, "locked": null, "people": [],
-            "lockAfterSecs": 300, "language": "en",
+            "lockAfterSecs": 300, "language": "en", "keyEscrow": false,
             "languages": [{"tag": "en", "name": "English"}, {"tag": "ko", "name": "한국어"}],
             "notice": null
         })

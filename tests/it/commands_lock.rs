@@ -37,7 +37,7 @@ fn for_the_person() -> Vec<(&'static str, Value)> {
         ("delete_account", json!({"password": p, "confirm": true})),
         ("new_recovery_codes", json!({"password": p})),
         ("two_step_begin", json!({})),
-        ("two_step_enable", json!({"code": "123456"})),
+        ("two_step_enable", json!({"code": "123456", "password": p})),
         ("two_step_disable", json!({"password": p, "code": "123456"})),
         ("admin_list_accounts", json!({"password": p})),
         (
@@ -63,6 +63,16 @@ fn for_the_person() -> Vec<(&'static str, Value)> {
             "admin_disable_two_step",
             json!({"userId": "x", "password": p}),
         ),
+        ("private_space_status", json!({})),
+        ("private_space_open", json!({"password": p})),
+        ("notes_list", json!({})),
+        ("note_get", json!({"id": "x"})),
+        ("note_save", json!({"title": "t", "body": "b"})),
+        ("note_delete", json!({"id": "x"})),
+        ("private_list", json!({})),
+        ("private_get", json!({"name": "x"})),
+        ("private_put", json!({"name": "x", "value": 1})),
+        ("private_delete", json!({"name": "x"})),
     ]
 }
 

@@ -64,7 +64,7 @@ fn recovery_codes_come_at_sign_up_renew_with_the_password_and_recover_an_account
     };
     assert_eq!(
         err_code(recover(&codes[0], "Brand-New-Start-8")),
-        "INVALID_CREDENTIALS"
+        "INVALID_RECOVERY_CODE"
     );
     assert_eq!(err_code(recover(&fresh[0], "short")), "WEAK_PASSWORD");
     clock.advance(SECOND);
@@ -87,7 +87,10 @@ fn two_step_sign_in_is_turned_on_with_a_code_and_asked_for_after_the_password() 
     let member = app.call("signup", creds("Erin", GOOD_PW, false)).unwrap();
     let codes = member["recoveryCodes"].as_array().unwrap().clone();
     assert_eq!(
-        err_code(app.call("two_step_enable", json!({"code": "123456"}))),
+        err_code(app.call(
+            "two_step_enable",
+            json!({"code": "123456", "password": GOOD_PW})
+        )),
         "INVALID_INPUT",
         "no setup begun"
     );
@@ -105,11 +108,27 @@ fn two_step_sign_in_is_turned_on_with_a_code_and_asked_for_after_the_password() 
     let secret = base32(setup["secret"].as_str().unwrap());
     assert_eq!(secret.len(), 20, "160 bits");
     assert_eq!(
-        err_code(app.call("two_step_enable", json!({"code": "000000"}))),
-        "INVALID_CREDENTIALS"
+        err_code(app.call(
+            "two_step_enable",
+            json!({"code": "000000", "password": GOOD_PW})
+        )),
+        "INVALID_CODE"
     );
     let code = code_at(&secret, clock.now()).unwrap();
-    let profile = app.call("two_step_enable", json!({"code": code})).unwrap();
+    assert_eq!(
+        err_code(app.call(
+            "two_step_enable",
+            json!({"code": code, "password": "not-it-at-all"})
+        )),
+        "INVALID_CREDENTIALS",
+        "the password is needed to turn it on"
+    );
+    let profile = app
+        .call(
+            "two_step_enable",
+            json!({"code": code, "password": GOOD_PW}),
+        )
+        .unwrap();
     assert_eq!(profile["twoStep"], true);
 
     app.call("logout", json!({})).unwrap();
@@ -124,7 +143,7 @@ fn two_step_sign_in_is_turned_on_with_a_code_and_asked_for_after_the_password() 
     );
     assert_eq!(
         err_code(app.call("second_factor", json!({"code": code}))),
-        "INVALID_CREDENTIALS",
+        "INVALID_CODE",
         "a used code is refused"
     );
     clock.advance(30 * SECOND);
@@ -147,7 +166,7 @@ fn two_step_sign_in_is_turned_on_with_a_code_and_asked_for_after_the_password() 
             "two_step_disable",
             json!({"password": GOOD_PW, "code": "000000"})
         )),
-        "INVALID_CREDENTIALS"
+        "INVALID_CODE"
     );
     let off = app
         .call(
@@ -155,7 +174,7 @@ fn two_step_sign_in_is_turned_on_with_a_code_and_asked_for_after_the_password() 
             json!({"password": GOOD_PW, "code": codes[1]}),
         )
         .unwrap();
-    assert_eq!(off["twoStep"], false);
+    assert_eq!(off["profile"]["twoStep"], false);
     // The half-done sign-in expires after five minutes.
     app.call("two_step_begin", json!({})).unwrap();
     let setup = app.call("two_step_begin", json!({})).unwrap();
@@ -163,7 +182,7 @@ fn two_step_sign_in_is_turned_on_with_a_code_and_asked_for_after_the_password() 
     clock.advance(60 * SECOND);
     app.call(
         "two_step_enable",
-        json!({"code": code_at(&secret, clock.now()).unwrap()}),
+        json!({"code": code_at(&secret, clock.now()).unwrap(), "password": GOOD_PW}),
     )
     .unwrap();
     app.call("logout", json!({})).unwrap();
@@ -203,7 +222,7 @@ fn the_administrator_requires_two_step_and_turns_it_off_for_a_member() {
     let secret = base32(setup["secret"].as_str().unwrap());
     app.call(
         "two_step_enable",
-        json!({"code": code_at(&secret, clock.now()).unwrap()}),
+        json!({"code": code_at(&secret, clock.now()).unwrap(), "password": GOOD_PW}),
     )
     .unwrap();
     assert!(app.call("list_sessions", json!({})).is_ok());
@@ -214,7 +233,7 @@ fn the_administrator_requires_two_step_and_turns_it_off_for_a_member() {
     let member_secret = base32(setup["secret"].as_str().unwrap());
     app.call(
         "two_step_enable",
-        json!({"code": code_at(&member_secret, clock.now()).unwrap()}),
+        json!({"code": code_at(&member_secret, clock.now()).unwrap(), "password": GOOD_PW}),
     )
     .unwrap();
     assert_eq!(
@@ -229,7 +248,7 @@ fn the_administrator_requires_two_step_and_turns_it_off_for_a_member() {
     clock.advance(30 * SECOND);
     app.call(
         "second_factor",
-        json!({"code": code_at(&secret, clock.now()).unwrap()}),
+        json!({"code": code_at(&secret, clock.now()).unwrap(), "password": GOOD_PW}),
     )
     .unwrap();
     let user_id = member["profile"]["userId"].clone();

@@ -41,7 +41,7 @@ fn the_window_opens_on_the_profile_once_someone_is_kept_and_on_the_sign_in_scree
 
     // Alice stayed signed in: straight to the profile.
     let app = TestApp::start(dir.path(), vault.clone());
-    assert_eq!(opened_on(&app), "profile.html");
+    assert_eq!(opened_on(&app), "home.html");
     let state = app.call("session", json!({})).unwrap();
     assert_eq!(state["profile"]["username"], "Alice", "{state}");
     app.call("logout", json!({})).unwrap();
@@ -65,7 +65,7 @@ fn a_stale_hint_signs_nobody_in() {
     let dir = temp_dir();
     std::fs::write(dir.path().join(HINT_FILE), "profile").unwrap();
     let app = TestApp::start(dir.path(), Arc::new(MemoryVault::new()));
-    assert_eq!(opened_on(&app), "profile.html");
+    assert_eq!(opened_on(&app), "home.html");
     let state = app.call("session", json!({})).unwrap();
     assert_eq!(state["signedIn"], false, "{state}");
     assert_eq!(
@@ -94,7 +94,7 @@ fn a_keyring_that_cannot_be_read_does_not_turn_the_hint_to_the_sign_in_screen() 
 
     vault.set_failing(true);
     let app = TestApp::start(dir.path(), vault.clone());
-    assert_eq!(opened_on(&app), "profile.html");
+    assert_eq!(opened_on(&app), "home.html");
     let state = app.call("session", json!({})).unwrap();
     assert_eq!(state["signedIn"], false, "{state}");
     std::thread::sleep(std::time::Duration::from_millis(300));
@@ -103,7 +103,7 @@ fn a_keyring_that_cannot_be_read_does_not_turn_the_hint_to_the_sign_in_screen() 
 
     vault.set_failing(false);
     let app = TestApp::start(dir.path(), vault);
-    assert_eq!(opened_on(&app), "profile.html");
+    assert_eq!(opened_on(&app), "home.html");
     let state = app.call("session", json!({})).unwrap();
     assert_eq!(state["profile"]["username"], "Alice", "{state}");
 }

@@ -36,7 +36,7 @@ const COMMANDS: &[(&str, &[&str])] = &[
     ("set_language", &["language"]),
     ("new_recovery_codes", &["password"]),
     ("two_step_begin", &[]),
-    ("two_step_enable", &["code"]),
+    ("two_step_enable", &["code", "password"]),
     ("two_step_disable", &["password", "code"]),
     ("lock", &[]),
     ("unlock", &["password"]),
@@ -46,6 +46,19 @@ const COMMANDS: &[(&str, &[&str])] = &[
     ("admin_set_lock_after", &["minutes", "password"]),
     ("admin_set_two_step_for_admins", &["required", "password"]),
     ("admin_disable_two_step", &["userId", "password"]),
+    ("admin_set_key_escrow", &["on", "password"]),
+    ("private_space_status", &[]),
+    ("private_space_open", &["password"]),
+    ("private_space_unseal", &["code", "password"]),
+    ("private_space_start_over", &["password", "confirm"]),
+    ("notes_list", &["query"]),
+    ("note_get", &["id"]),
+    ("note_save", &["id", "title", "body"]),
+    ("note_delete", &["id"]),
+    ("private_list", &[]),
+    ("private_get", &["name"]),
+    ("private_put", &["name", "value"]),
+    ("private_delete", &["name"]),
 ];
 
 const CODES: &[&str] = &[
@@ -75,6 +88,14 @@ const CODES: &[&str] = &[
     "SECOND_FACTOR_REQUIRED",
     "SECOND_FACTOR_EXPIRED",
     "TWO_STEP_SETUP_REQUIRED",
+    "INVALID_CODE",
+    "INVALID_RECOVERY_CODE",
+    "TWO_STEP_ALREADY_ON",
+    "DATA_CORRUPTED",
+    "PRIVATE_SPACE_SEALED",
+    "VALUE_TOO_LARGE",
+    "INVALID_VALUE_NAME",
+    "NOT_FOUND",
 ];
 
 /// Rejections of the input itself: these must write nothing.

@@ -5,11 +5,11 @@ use crate::account_removal;
 use crate::accounts::Accounts;
 use crate::credentials;
 use crate::error::{AuthError, Problem};
+use crate::key_wraps;
 use crate::policy::rules;
 use crate::secret::{Password, RecoveryCodes};
 use crate::store::audit::{self, EventKind};
 use crate::store::{keys, sessions, users};
-use zeroize::Zeroizing;
 
 impl Accounts {
     /// Replaces a user's password after checking the current one, ends every other session
@@ -39,17 +39,26 @@ impl Accounts {
         if verified.user_id != user_id {
             return Err(AuthError::Internal);
         }
-        let hash = Zeroizing::new(self.hasher.hash(&new)?);
+        let hash = self.hasher.hash(&new)?;
         let codes = self.db.write(|tx| {
-            verified.settle(tx)?;
+            let space = verified.settle(tx)?;
             let forced = users::get(tx, user_id)?.is_some_and(|u| u.must_change_password);
-            keys::set_hash(tx, &key, &hash)?;
+            keys::set_hash(tx, &key, &hash.stored)?;
+            // Only the data key is rewrapped: the time does not grow with the data.
+            if let Some(data_key) = space.key() {
+                key_wraps::wrap_for_password(tx, user_id, data_key, &hash.wrap_key, now)?;
+            }
             users::set_temporary_password(tx, user_id, None)?;
             sessions::delete_for_user(tx, user_id, keep_session_id)?;
             let name = users::username(tx, user_id)?;
             audit::record(tx, now, EventKind::PasswordChanged, name.as_deref(), None)?;
             match forced {
-                true => Ok(Some(credentials::issue_recovery_codes(tx, user_id, now)?)),
+                true => Ok(Some(credentials::issue_recovery_codes(
+                    tx,
+                    user_id,
+                    now,
+                    space.key(),
+                )?)),
                 false => Ok(None),
             }
         })?;

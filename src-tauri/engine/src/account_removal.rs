@@ -1,5 +1,6 @@
-//! Deleting an account with everything that hangs off it: shared by the owner's own
-//! deletion and an administrator's.
+//! Deleting an account with everything that hangs off it (its private space's every
+//! wrapping, notes and values go with it: a crypto-erase, with `secure_delete` wiping the
+//! pages): shared by the owner's own deletion and an administrator's.
 
 use crate::error::AuthError;
 use crate::store::attempts::{self, ThrottleKey};
@@ -21,8 +22,10 @@ pub(crate) fn delete_account(
         return Err(AuthError::LastAdministrator.into());
     }
     let name = users::username(tx, user_id)?;
+    crate::escrow::end_if_held_by(tx, user_id, now)?;
     if let Some(key) = keys::of_user(tx, user_id)? {
         attempts::clear(tx, &ThrottleKey::from(&key))?;
+        attempts::clear(tx, &ThrottleKey::SecondStep(key.clone()))?;
         recent::forget_everywhere(tx, &key)?;
     }
     if !users::delete(tx, user_id)? {

@@ -8,21 +8,20 @@ use crate::account_removal;
 use crate::accounts::Accounts;
 use crate::credentials;
 use crate::error::AuthError;
+use crate::key_wraps;
 use crate::model::{AccountSummary, AuthEvent, Session};
-use crate::policy::{throttle, tokens};
+use crate::password_reset;
+use crate::policy::sealing::SecretKey;
+use crate::policy::throttle;
 use crate::secret::Password;
 use crate::store::attempts::{self, ThrottleKey};
 use crate::store::audit::{self, EventKind};
-use crate::store::{keys, recovery_codes, sessions, users};
+use crate::store::{data_keys, users};
 use rusqlite::Connection;
 
 pub use crate::authorization::REAUTH_WINDOW_MS;
 
-/// How long a temporary password works (ms).
-pub const TEMPORARY_PASSWORD_VALID_MS: i64 = 24 * 3600 * 1000;
-
-/// Characters of temporary passwords: no look-alikes (0/o, 1/l/i).
-const TEMP_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+pub use crate::password_reset::TEMPORARY_PASSWORD_VALID_MS;
 
 impl Accounts {
     /// Every account on the computer, oldest first.
@@ -36,11 +35,12 @@ impl Accounts {
         now: i64,
     ) -> Result<Vec<AccountSummary>, AuthError> {
         self.authorize_admin(admin, password, now)?;
-        let rows = self.db.read(users::all_with_attempts)?;
+        let (rows, escrowed) = self
+            .db
+            .read(|c| Ok((users::all_with_attempts(c)?, data_keys::escrowed_users(c)?)))?;
         Ok(rows
             .into_iter()
             .map(|(user, failures, last_failure_at)| AccountSummary {
-                user_id: user.id,
                 username: user.username,
                 role: user.role,
                 created_at: user.created_at,
@@ -50,6 +50,8 @@ impl Accounts {
                 must_change_password: user.must_change_password,
                 temporary_password_expires_at: user.temporary_password_expires_at,
                 two_step: user.two_step_since.is_some(),
+                private_data_recoverable: escrowed.contains(&user.id),
+                user_id: user.id,
             })
             .collect())
     }
@@ -69,29 +71,48 @@ impl Accounts {
         password: &Password,
         now: i64,
     ) -> Result<Password, AuthError> {
+        self.admin_reset_password_keeping_data(admin, None, target, password, now)
+            .map(|(temporary, _)| temporary)
+    }
+
+    /// As [`Accounts::admin_reset_password`]; with key escrow on, the target escrowed and
+    /// `admin_key` (the administrator's open data key, who holds the escrow key) given, the
+    /// target's private space is rewrapped for the temporary password and nothing is lost.
+    /// Returns the temporary password and whether the private data was kept (otherwise it
+    /// stays sealed until one of the person's recovery codes opens it).
+    ///
+    /// # Errors
+    /// As [`Accounts::admin_reset_password`]; `DATA_CORRUPTED`.
+    pub fn admin_reset_password_keeping_data(
+        &self,
+        admin: &Session,
+        admin_key: Option<&SecretKey>,
+        target: &str,
+        password: &Password,
+        now: i64,
+    ) -> Result<(Password, bool), AuthError> {
         self.authorize_admin_with_password(admin, password, now)?;
         if target == admin.user_id {
             return Err(AuthError::CannotTargetSelf);
         }
         let key =
             credentials::password_key(self, target).map_err(|_| AuthError::AccountNotFound)?;
-        let groups: Vec<String> = (0..4)
-            .map(|_| tokens::random_string(TEMP_ALPHABET, 4))
-            .collect::<Result<_, _>>()?;
-        let temporary = Password::new(groups.join("-"));
+        let temporary = password_reset::temporary_password()?;
         let hash = self.hasher.hash(temporary.expose())?;
-        self.db.write(|tx| {
-            keys::set_hash(tx, &key, &hash)?;
-            users::set_temporary_password(tx, target, Some(now + TEMPORARY_PASSWORD_VALID_MS))?;
-            sessions::delete_for_user(tx, target, None)?;
-            attempts::clear(tx, &ThrottleKey::from(&key))?;
-            recovery_codes::delete_all(tx, target)?;
+        let kept = self.db.write(|tx| {
+            let data_key = match admin_key {
+                Some(admin_key) => {
+                    key_wraps::recover_by_escrow(tx, &admin.user_id, admin_key, target)?
+                }
+                None => None,
+            };
+            password_reset::apply(tx, &key, target, &hash, data_key.as_ref(), now)?;
             record_admin_action(tx, now, EventKind::PasswordReset, &admin.user_id, target)?;
-            Ok(())
+            Ok(data_key.is_some())
         })?;
         self.db.wipe_replaced();
         log::info!("temporary password set by an administrator");
-        Ok(temporary)
+        Ok((temporary, kept))
     }
 
     /// Clears an account's failed sign-ins so it may try again at once (also after the

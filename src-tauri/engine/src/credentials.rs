@@ -10,6 +10,9 @@
 
 use crate::accounts::Accounts;
 use crate::error::AuthError;
+use crate::key_wraps::{self, Space};
+use crate::policy::hashing::{Check, NewVerifier};
+use crate::policy::sealing::SecretKey;
 use crate::policy::tokens::keyed_digest;
 use crate::policy::{recovery_codes, throttle, totp};
 use crate::store::attempts::{self, ThrottleKey};
@@ -23,34 +26,80 @@ pub(crate) struct Verified {
     pub(crate) user_id: String,
     /// The key that was checked.
     pub(crate) key: KeyId,
-    /// The hash the password was checked against.
+    /// The verifier the password was checked against.
     pub(crate) old_hash: String,
-    /// A hash at the current parameters, when the stored one has others.
-    pub(crate) rehash: Option<String>,
+    /// The key the checked verifier gives (none for an older plain PHC hash).
+    pub(crate) wrap_key: Option<SecretKey>,
+    /// A verifier in Latchkey's format at the current parameters, when the stored one is
+    /// older or has other parameters.
+    pub(crate) rehash: Option<NewVerifier>,
     /// Consecutive failures recorded before this attempt.
     pub(crate) failures_before: u32,
+    /// When the failure before this attempt was recorded, if any.
+    pub(crate) previous_failure_at: Option<i64>,
+    /// When this attempt was reserved (counted as a failure).
+    pub(crate) reserved_at: i64,
 }
 
 impl Verified {
-    /// Inside the write that acts on the verified password: checks that the stored hash is
-    /// still the one verified (a password change or reset in between makes the password
-    /// stale), clears the throttle, this attempt's reservation included, and stores the
-    /// hash at the current parameters.
+    /// Inside the write that acts on the verified password: checks that the stored
+    /// verifier is still the one checked (a password change or reset in between makes the
+    /// password stale), clears the throttle, this attempt's reservation included, stores a
+    /// verifier at the current parameters when needed, and opens the private space (see
+    /// [`key_wraps::after_password`]).
     ///
     /// # Errors
-    /// `INVALID_CREDENTIALS` when the hash changed since it was verified; a storage code.
-    pub(crate) fn settle(&self, c: &Connection) -> Result<(), WriteError> {
+    /// `INVALID_CREDENTIALS` when the verifier changed since it was checked;
+    /// `DATA_CORRUPTED`; a storage code.
+    pub(crate) fn settle(&self, c: &Connection) -> Result<Space, WriteError> {
         let stored = keys::find(c, &self.key)?.and_then(|k| k.hashed_password);
         if stored.as_deref() != Some(self.old_hash.as_str()) {
             return Err(AuthError::InvalidCredentials.into());
         }
         attempts::clear(c, &ThrottleKey::from(&self.key))?;
         if let Some(rehash) = &self.rehash {
-            keys::replace_hash(c, &self.key, &self.old_hash, rehash)?;
-            log::info!("password hash moved to the current parameters");
+            keys::replace_hash(c, &self.key, &self.old_hash, &rehash.stored)?;
+            log::info!("password verifier moved to the current format and parameters");
         }
-        Ok(())
+        let current = self.rehash.as_ref().map(|r| &r.wrap_key);
+        key_wraps::after_password(
+            c,
+            &self.user_id,
+            self.wrap_key.as_ref(),
+            current.or(self.wrap_key.as_ref()),
+            self.reserved_at,
+        )
     }
+}
+
+impl Verified {
+    /// The key the password wraps the data key with from now on: the new verifier's when
+    /// the stored one was just replaced, else the checked one's.
+    ///
+    /// # Errors
+    /// `INTERNAL` when neither gives a key (cannot happen: a replaced verifier always does).
+    pub(crate) fn password_wrap_key(&self) -> Result<&SecretKey, AuthError> {
+        self.rehash
+            .as_ref()
+            .map(|r| &r.wrap_key)
+            .or(self.wrap_key.as_ref())
+            .ok_or(AuthError::Internal)
+    }
+}
+
+/// Checks the password of a signed-in `user_id` (see [`check_password`]).
+///
+/// # Errors
+/// `INVALID_PASSWORD` for input no password could be; as [`check_password`].
+pub(crate) fn check_user_password(
+    accounts: &Accounts,
+    user_id: &str,
+    password: &crate::secret::Password,
+    now: i64,
+) -> Result<Verified, AuthError> {
+    let password = crate::policy::rules::login_password(password)?;
+    let key = password_key(accounts, user_id)?;
+    check_password(accounts, &key, &password, now)
 }
 
 /// The username key of a user (the one its password is checked against).
@@ -70,6 +119,8 @@ pub(crate) struct Reservation {
     pub(crate) row: Option<keys::KeyRow>,
     /// Consecutive failures recorded before this attempt.
     pub(crate) failures_before: u32,
+    /// When the failure before this attempt was recorded, if any.
+    pub(crate) previous_failure_at: Option<i64>,
 }
 
 /// Reserves one attempt against `key` (see the module's documentation). `hard_stop`: refuse
@@ -108,7 +159,39 @@ pub(crate) fn reserve(
         Ok(Reservation {
             row,
             failures_before: before.map_or(0, |a| a.failures),
+            previous_failure_at: before.map(|a| a.last_failure_at),
         })
+    })
+}
+
+/// Reserves one attempt at the second step of a sign-in whose password was right: refused
+/// past the account's hard stop, and while the second step's own counter imposes a wait
+/// (so that strangers guessing passwords cannot make the owner's code wait); counted as a
+/// failure on both counters until the code is found right.
+///
+/// # Errors
+/// `ACCOUNT_LOCKED`, `TOO_MANY_ATTEMPTS`; a storage code.
+pub(crate) fn reserve_second_step(
+    accounts: &Accounts,
+    key: &KeyId,
+    now: i64,
+) -> Result<(), AuthError> {
+    let shared = ThrottleKey::from(key);
+    let own = ThrottleKey::SecondStep(key.clone());
+    accounts.db.write(|tx| {
+        if attempts::get(tx, &shared)?.is_some_and(|a| throttle::is_hard_stopped(a.failures)) {
+            return Err(AuthError::AccountLocked.into());
+        }
+        if let Some(a) = attempts::get(tx, &own)? {
+            if let Some(retry_after_secs) =
+                throttle::retry_after_secs(a.failures, a.last_failure_at, now)
+            {
+                return Err(AuthError::TooManyAttempts { retry_after_secs }.into());
+            }
+        }
+        attempts::add_failure(tx, &shared, now)?;
+        attempts::add_failure(tx, &own, now)?;
+        Ok(())
     })
 }
 
@@ -148,6 +231,7 @@ pub(crate) fn check_password(
     let Reservation {
         row,
         failures_before,
+        previous_failure_at,
     } = reserve(accounts, key, now, true)?;
     let hasher = &accounts.hasher;
     let (user_id, hash) = match row {
@@ -157,11 +241,14 @@ pub(crate) fn check_password(
         }) => (Some(user_id), Some(hash)),
         _ => (None, None),
     };
-    let matched = match &hash {
-        Some(hash) => hasher.verify(hash, password),
-        None => hasher.verify_dummy(password),
+    let check = match &hash {
+        Some(hash) => hasher.check(hash, password),
+        None => Check {
+            matched: hasher.verify_dummy(password),
+            wrap_key: None,
+        },
     };
-    let (Some(user_id), Some(old_hash), true) = (user_id.clone(), hash, matched) else {
+    let (Some(user_id), Some(old_hash), true) = (user_id.clone(), hash, check.matched) else {
         record_failure(accounts, user_id.as_deref(), now)?;
         return Err(AuthError::InvalidCredentials);
     };
@@ -174,14 +261,26 @@ pub(crate) fn check_password(
         user_id,
         key: key.clone(),
         old_hash,
+        wrap_key: check.wrap_key,
         rehash,
         failures_before,
+        previous_failure_at,
+        reserved_at: now,
     })
+}
+
+/// What answered the second step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SecondFactor {
+    /// A code from the authenticator app.
+    Authenticator,
+    /// One of the person's recovery codes (now used up).
+    RecoveryCode,
 }
 
 /// Checks the second step of a sign-in inside a write transaction: a 6-digit code from the
 /// authenticator app (the current step or one either side, never a step used before), or
-/// else one of the person's recovery codes (used up).
+/// else one of the person's recovery codes (used up). `None`: neither.
 ///
 /// # Errors
 /// A SQLite failure.
@@ -190,19 +289,38 @@ pub(crate) fn check_second_factor(
     user_id: &str,
     typed: &str,
     now: i64,
-) -> rusqlite::Result<bool> {
-    let digits: String = typed.chars().filter(|c| !c.is_whitespace()).collect();
+    data_key: Option<&SecretKey>,
+) -> Result<Option<SecondFactor>, WriteError> {
+    let digits: zeroize::Zeroizing<String> =
+        zeroize::Zeroizing::new(typed.chars().filter(|c| !c.is_whitespace()).collect());
     if digits.len() == usize::from(totp::DIGITS) && digits.bytes().all(|b| b.is_ascii_digit()) {
-        let Some((secret, last_step)) = users::totp(c, user_id)? else {
-            return Ok(false);
+        let Some((secret, last_step)) = key_wraps::totp_secret(c, user_id, data_key)? else {
+            return Ok(None);
         };
-        let secret = zeroize::Zeroizing::new(secret);
-        return match totp::matching_step(&secret, &digits, now) {
-            Some(step) if step > last_step => users::use_totp_step(c, user_id, step),
-            _ => Ok(false),
+        let used = match totp::matching_step(&secret, &digits, now) {
+            Some(step) if step > last_step => users::use_totp_step(c, user_id, step)?,
+            _ => false,
         };
+        return Ok(used.then_some(SecondFactor::Authenticator));
     }
-    use_recovery_code(c, user_id, typed)
+    Ok(use_recovery_code(c, user_id, typed)?.then_some(SecondFactor::RecoveryCode))
+}
+
+/// After a recovery code was used: a fresh set when it was the last one (to show once), so
+/// that nobody is left without a way back.
+///
+/// # Errors
+/// `INTERNAL` when the OS random source fails; a storage code.
+pub(crate) fn renew_codes_if_used_up(
+    c: &Connection,
+    user_id: &str,
+    now: i64,
+    data_key: Option<&SecretKey>,
+) -> Result<Option<crate::secret::RecoveryCodes>, WriteError> {
+    if codes::count(c, user_id)? > 0 {
+        return Ok(None);
+    }
+    issue_recovery_codes(c, user_id, now, data_key).map(Some)
 }
 
 /// Uses up one of the person's recovery codes, if `typed` is one.
@@ -220,7 +338,9 @@ pub(crate) fn use_recovery_code(
     }
 }
 
-/// A fresh set of recovery codes for a user, replacing any earlier set, inside a write.
+/// A fresh set of recovery codes for a user, replacing any earlier set, inside a write;
+/// with the open private space's `data_key`, each code also opens it (without, the earlier
+/// codes' wrappings stay: after a reset, they are what opens the sealed space).
 ///
 /// # Errors
 /// `INTERNAL` when the OS random source fails; a storage code.
@@ -228,15 +348,20 @@ pub(crate) fn issue_recovery_codes(
     c: &Connection,
     user_id: &str,
     now: i64,
+    data_key: Option<&SecretKey>,
 ) -> Result<crate::secret::RecoveryCodes, WriteError> {
     let set = recovery_codes::new_set()?;
-    let hashes: Vec<String> = set
+    let normalized: Vec<zeroize::Zeroizing<String>> = set
         .iter()
-        .map(|code| {
-            let normalized = recovery_codes::normalize(code).unwrap_or_default();
-            recovery_codes::hash(user_id, &normalized)
-        })
+        .map(|code| recovery_codes::normalize(code).unwrap_or_default())
+        .collect();
+    let hashes: Vec<String> = normalized
+        .iter()
+        .map(|code| recovery_codes::hash(user_id, code))
         .collect();
     codes::replace(c, user_id, &hashes, now)?;
+    if let Some(data_key) = data_key {
+        key_wraps::wrap_for_codes(c, user_id, data_key, &normalized, now)?;
+    }
     Ok(crate::secret::RecoveryCodes::new(set))
 }

@@ -99,6 +99,38 @@ pub enum AuthError {
     /// Anything else. Details go to the log, never to the user.
     #[error("Something went wrong. Please try again.")]
     Internal,
+    /// A wrong authenticator or recovery code from someone already known (the second step
+    /// of a sign-in, turning two-step sign-in on or off), or a code too long to be one.
+    #[error("That code is not right. Check it and try again.")]
+    InvalidCode,
+    /// "Forgot your password?" with a wrong recovery code, or a name no account has:
+    /// deliberately the same answer.
+    #[error("Incorrect username or recovery code.")]
+    InvalidRecoveryCode,
+    /// Two-step sign-in is on already: turning it on again (a new secret) is refused.
+    #[error(
+        "Two-step sign-in is already on. Turn it off first to set up a new authenticator app."
+    )]
+    TwoStepAlreadyOn,
+    /// A private value, note or key wrapping failed its integrity check: it was changed,
+    /// or moved from another person or name. Nothing is shown in its place.
+    #[error(
+        "Some of your private data is damaged and cannot be opened. Nothing else was changed."
+    )]
+    DataCorrupted,
+    /// The private space is sealed in this run: the password (or, after a reset, a
+    /// recovery code) must be entered to open it.
+    #[error("Your private space is sealed. Enter your password to open it.")]
+    PrivateSpaceSealed,
+    /// A private value over 1 MiB, or a note over its limits.
+    #[error("That is too large to keep. Make it shorter and try again.")]
+    ValueTooLarge,
+    /// A private value's name is empty or over 200 characters.
+    #[error("That name cannot be used. Names are 1 to 200 characters.")]
+    InvalidValueName,
+    /// The note or value asked for does not exist (any more).
+    #[error("That item no longer exists.")]
+    NotFound,
 }
 
 impl AuthError {
@@ -134,6 +166,14 @@ impl AuthError {
             Self::ConfirmationRequired,
             Self::InvalidInput,
             Self::Internal,
+            Self::InvalidCode,
+            Self::InvalidRecoveryCode,
+            Self::TwoStepAlreadyOn,
+            Self::DataCorrupted,
+            Self::PrivateSpaceSealed,
+            Self::ValueTooLarge,
+            Self::InvalidValueName,
+            Self::NotFound,
         ]
     }
 
@@ -167,6 +207,14 @@ impl AuthError {
             Self::SecondFactorExpired => "SECOND_FACTOR_EXPIRED",
             Self::TwoStepSetupRequired => "TWO_STEP_SETUP_REQUIRED",
             Self::Internal => "INTERNAL",
+            Self::InvalidCode => "INVALID_CODE",
+            Self::InvalidRecoveryCode => "INVALID_RECOVERY_CODE",
+            Self::TwoStepAlreadyOn => "TWO_STEP_ALREADY_ON",
+            Self::DataCorrupted => "DATA_CORRUPTED",
+            Self::PrivateSpaceSealed => "PRIVATE_SPACE_SEALED",
+            Self::ValueTooLarge => "VALUE_TOO_LARGE",
+            Self::InvalidValueName => "INVALID_VALUE_NAME",
+            Self::NotFound => "NOT_FOUND",
         }
     }
 }
@@ -305,6 +353,14 @@ mod tests {
             AuthError::ConfirmationRequired => 24,
             AuthError::InvalidInput => 25,
             AuthError::Internal => 26,
+            AuthError::InvalidCode => 27,
+            AuthError::InvalidRecoveryCode => 28,
+            AuthError::TwoStepAlreadyOn => 29,
+            AuthError::DataCorrupted => 30,
+            AuthError::PrivateSpaceSealed => 31,
+            AuthError::ValueTooLarge => 32,
+            AuthError::InvalidValueName => 33,
+            AuthError::NotFound => 34,
         }
     }
 
@@ -312,7 +368,7 @@ mod tests {
     fn the_examples_hold_every_variant_and_distinct_codes() {
         let examples = AuthError::examples();
         let variants: std::collections::HashSet<usize> = examples.iter().map(variant).collect();
-        assert_eq!(variants.len(), 27);
+        assert_eq!(variants.len(), 35);
         let codes: std::collections::HashSet<&str> = examples.iter().map(AuthError::code).collect();
         assert_eq!(codes.len(), examples.len());
         let reasons: std::collections::HashSet<&str> =

@@ -7,10 +7,12 @@
 //! The layers, each importing only from those below it:
 //! - the use cases, one file each, every one an `impl` block of [`Accounts`]:
 //!   [`signup`], [`signin`], [`sessions`], [`lock`], [`account`] (self-service),
-//!   [`recovery`], [`two_step`], [`preferences`], [`admin`] and [`housekeeping`];
-//! - `credentials`, `authorization` and `account_removal`: what several use cases share
-//!   (the password and second-step checks under throttling, the administrator's
-//!   authorization, deleting an account with everything it owns);
+//!   [`recovery`], [`two_step`], [`preferences`], [`private_space`], [`escrow`],
+//!   [`admin`], [`last_resort`] and [`housekeeping`];
+//! - `credentials`, `key_wraps`, `authorization`, `account_removal` and `password_reset`:
+//!   what several use cases share (the password and second-step checks under throttling,
+//!   the private space's keys, the administrator's authorization, deleting an account with
+//!   everything it owns, resetting a password to a temporary one);
 //! - [`accounts`]: the [`Accounts`] handle and what it holds;
 //! - [`store`]: every SQL statement, one module per table, plus the database and migrations;
 //! - [`policy`]: pure rules (names, passwords), argon2id hashing, throttling and tokens;
@@ -24,11 +26,16 @@ mod authorization;
 pub mod config;
 mod credentials;
 pub mod error;
+pub mod escrow;
 pub mod housekeeping;
+mod key_wraps;
+pub mod last_resort;
 pub mod lock;
 pub mod model;
+mod password_reset;
 pub mod policy;
 pub mod preferences;
+pub mod private_space;
 pub mod recovery;
 pub mod secret;
 pub mod sessions;
@@ -40,11 +47,14 @@ pub mod two_step;
 pub use accounts::Accounts;
 pub use config::{Config, SessionPolicy};
 pub use error::{AuthError, Problem};
+pub use key_wraps::Space;
 pub use lock::LockAfter;
 pub use model::{AccountSummary, AuthEvent, Role, Session, SignedIn, User};
 pub use policy::hashing::HashParams;
+pub use policy::sealing::SecretKey;
 pub use policy::tokens::session_id;
-pub use secret::{Password, RecoveryCodes, SessionToken};
+pub use private_space::{Note, NoteSummary};
+pub use secret::{Code, Password, RecoveryCodes, SessionToken};
 pub use signin::{PendingSignIn, SignInStep};
 pub use two_step::TwoStepSetup;
 

@@ -5,6 +5,7 @@
 use crate::accounts::Accounts;
 use crate::credentials;
 use crate::error::AuthError;
+use crate::key_wraps::Space;
 use crate::model::Session;
 use crate::policy::rules;
 use crate::secret::Password;
@@ -40,7 +41,8 @@ impl Accounts {
         })
     }
 
-    /// Unlocks a session with its owner's password. A wrong password counts toward that
+    /// Unlocks a session with its owner's password, which also opens their private space
+    /// (the data key comes back, for memory only). A wrong password counts toward that
     /// account's throttling exactly as a sign-in does. Nothing else is renewed.
     ///
     /// # Errors
@@ -51,17 +53,17 @@ impl Accounts {
         session: &Session,
         password: &Password,
         now: i64,
-    ) -> Result<(), AuthError> {
+    ) -> Result<Space, AuthError> {
         let password = rules::login_password(password)?;
         let key = credentials::password_key(self, &session.user_id)?;
         let verified = credentials::check_password(self, &key, &password, now)?;
         self.db.write(|tx| {
-            verified.settle(tx)?;
+            let space = verified.settle(tx)?;
             if sessions::get(tx, &session.id)?.is_none() {
                 return Err(AuthError::NotAuthenticated.into());
             }
             sessions::set_locked(tx, &session.id, None)?;
-            Ok(())
+            Ok(space)
         })
     }
 

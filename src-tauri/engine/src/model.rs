@@ -93,8 +93,14 @@ pub struct SignedIn {
     /// The bearer token, for the keyring only.
     pub token: SessionToken,
     /// Recovery codes made with this sign-in (at sign-up, or after a password recovery's
-    /// codes ran out), to show once.
+    /// codes ran out, or after the last one was used as a second step), to show once.
     pub recovery_codes: Option<RecoveryCodes>,
+    /// Whether someone entered this person's password but not their code, in sign-ins that
+    /// never finished, since the last sign-in: the owner should change their password.
+    pub second_step_warning: bool,
+    /// The person's data key, when their private space opened (memory only, wiped on
+    /// drop); `None` when it stays sealed (after an administrator's reset).
+    pub data_key: Option<crate::policy::sealing::SecretKey>,
 }
 
 /// One account as the administrator's list shows it.
@@ -120,6 +126,10 @@ pub struct AccountSummary {
     pub temporary_password_expires_at: Option<i64>,
     /// Whether two-step sign-in is on.
     pub two_step: bool,
+    /// Whether a password reset would keep its private data (key escrow is on and its data
+    /// key is wrapped for it); otherwise a reset seals it until one of its recovery codes
+    /// opens it.
+    pub private_data_recoverable: bool,
 }
 
 /// One audit event as the administrator sees it.

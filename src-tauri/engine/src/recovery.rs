@@ -7,12 +7,14 @@
 use crate::accounts::Accounts;
 use crate::credentials::{self, Reservation};
 use crate::error::AuthError;
+use crate::key_wraps;
 use crate::model::SignedIn;
 use crate::policy::rules::{self, Username};
 use crate::policy::tokens;
 use crate::secret::{Password, RecoveryCodes};
 use crate::store::attempts::{self, ThrottleKey};
 use crate::store::audit::{self, EventKind};
+use crate::store::data_keys::{self, WrapKind};
 use crate::store::{keys, recent, recovery_codes, sessions, users, KeyId};
 
 impl Accounts {
@@ -31,8 +33,8 @@ impl Accounts {
         let key = credentials::password_key(self, user_id)?;
         let verified = credentials::check_password(self, &key, &password, now)?;
         let codes = self.db.write(|tx| {
-            verified.settle(tx)?;
-            let codes = credentials::issue_recovery_codes(tx, user_id, now)?;
+            let space = verified.settle(tx)?;
+            let codes = credentials::issue_recovery_codes(tx, user_id, now, space.key())?;
             let name = users::username(tx, user_id)?;
             audit::record(
                 tx,
@@ -62,7 +64,8 @@ impl Accounts {
     ///
     /// # Errors
     /// `INVALID_USERNAME`, the new-password rule codes (nothing is counted);
-    /// `INVALID_CREDENTIALS` for an unknown name or a wrong code (counted);
+    /// `INVALID_RECOVERY_CODE` for an unknown name or a wrong code (counted; also, not
+    /// counted, for a code over 64 characters);
     /// `TOO_MANY_ATTEMPTS`; a storage code.
     pub fn recover_with_code(
         &self,
@@ -75,16 +78,20 @@ impl Accounts {
         let name = Username::parse(username)?;
         let new_password = rules::new_password(new_password, name.normalized())?;
         let key = KeyId::username(&name);
+        if !rules::code_fits(code) {
+            return Err(AuthError::InvalidRecoveryCode);
+        }
         let Reservation {
             row,
             failures_before,
+            ..
         } = credentials::reserve(self, &key, now, false)?;
         // Always hash: a wrong code or an unknown name costs what a success does.
         let hash = self.hasher.hash(&new_password)?;
         drop(new_password);
         let Some(user_id) = row.map(|r| r.user_id) else {
             credentials::record_failure(self, None, now)?;
-            return Err(AuthError::InvalidCredentials);
+            return Err(AuthError::InvalidRecoveryCode);
         };
         let token = tokens::new_token()?;
         let session = self
@@ -93,21 +100,34 @@ impl Accounts {
             .new_session(&token, &user_id, remember, now);
         let signed = self.db.write(|tx| {
             if !credentials::use_recovery_code(tx, &user_id, code)? {
-                return Err(AuthError::InvalidCredentials.into());
+                return Err(AuthError::InvalidRecoveryCode.into());
             }
-            keys::set_hash(tx, &key, &hash)?;
+            let data_key = match key_wraps::open_with_code(tx, &user_id, code)? {
+                Some(opened) => {
+                    key_wraps::wrap_for_password(tx, &user_id, &opened, &hash.wrap_key, now)?;
+                    users::set_space_sealed(tx, &user_id, None)?;
+                    Some(opened)
+                }
+                None if !data_keys::exists(tx, &user_id)? => {
+                    Some(key_wraps::create(tx, &user_id, &hash.wrap_key, now)?)
+                }
+                None => {
+                    // A code made before the private space: the password is set, the space
+                    // stays sealed (its old password's wrapping no longer matches).
+                    data_keys::delete(tx, &user_id, WrapKind::Password, "")?;
+                    users::set_space_sealed(tx, &user_id, Some(now))?;
+                    None
+                }
+            };
+            keys::set_hash(tx, &key, &hash.stored)?;
             users::set_temporary_password(tx, &user_id, None)?;
             sessions::delete_for_user(tx, &user_id, None)?;
             attempts::clear(tx, &ThrottleKey::from(&key))?;
             users::record_sign_in(tx, &user_id, now, failures_before)?;
             recent::note(tx, &self.os_user, &key, now)?;
             sessions::insert(tx, &session, &self.os_user)?;
-            let codes = if recovery_codes::count(tx, &user_id)? == 0 {
-                Some(credentials::issue_recovery_codes(tx, &user_id, now)?)
-            } else {
-                None
-            };
-            let user = users::get(tx, &user_id)?.ok_or(AuthError::InvalidCredentials)?;
+            let codes = credentials::renew_codes_if_used_up(tx, &user_id, now, data_key.as_ref())?;
+            let user = users::get(tx, &user_id)?.ok_or(AuthError::InvalidRecoveryCode)?;
             audit::record(
                 tx,
                 now,
@@ -115,13 +135,13 @@ impl Accounts {
                 Some(&user.username),
                 None,
             )?;
-            Ok((user, codes))
+            Ok((user, codes, data_key))
         });
-        let (user, recovery_codes) = match signed {
+        let (user, recovery_codes, data_key) = match signed {
             Ok(signed) => signed,
-            Err(AuthError::InvalidCredentials) => {
+            Err(AuthError::InvalidRecoveryCode) => {
                 credentials::record_failure(self, Some(&user_id), now)?;
-                return Err(AuthError::InvalidCredentials);
+                return Err(AuthError::InvalidRecoveryCode);
             }
             Err(e) => return Err(e),
         };
@@ -132,6 +152,8 @@ impl Accounts {
             session,
             token,
             recovery_codes,
+            second_step_warning: false,
+            data_key,
         })
     }
 }

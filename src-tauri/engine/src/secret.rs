@@ -1,4 +1,5 @@
-//! Secret strings (passwords, session tokens) that wipe themselves and never print.
+//! Secret strings (passwords, one-time codes, session tokens) that wipe themselves and never
+//! print.
 
 use serde::{Deserialize, Deserializer};
 use std::fmt;
@@ -29,6 +30,41 @@ impl fmt::Debug for Password {
 impl<'de> Deserialize<'de> for Password {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         String::deserialize(deserializer).map(Self::new)
+    }
+}
+
+impl From<String> for Password {
+    fn from(value: String) -> Self {
+        Self::new(value)
+    }
+}
+
+/// A one-time code as the person typed it: from the authenticator app, or a recovery code.
+/// A secret like a password: zeroized on drop; `Debug` shows `Code(***)`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Code(Zeroizing<String>);
+
+impl Code {
+    /// Wraps a typed code.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(Zeroizing::new(value.into()))
+    }
+
+    /// The characters, for checking only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Code {
+    fn from(value: String) -> Self {
+        Self::new(value)
+    }
+}
+
+impl fmt::Debug for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Code(***)")
     }
 }
 

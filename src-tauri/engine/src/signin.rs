@@ -2,12 +2,14 @@
 //! sign-in, and the recent accounts the sign-in screen offers.
 
 use crate::accounts::Accounts;
-use crate::credentials::{self, Verified};
+use crate::credentials::{self, SecondFactor, Verified};
 use crate::error::AuthError;
+use crate::key_wraps::Space;
 use crate::model::SignedIn;
 use crate::policy::rules::{self, Username};
+use crate::policy::sealing::SecretKey;
 use crate::policy::tokens;
-use crate::secret::Password;
+use crate::secret::{Password, RecoveryCodes};
 use crate::store::attempts::{self, ThrottleKey};
 use crate::store::audit::{self, EventKind};
 use crate::store::{recent, sessions, users, KeyId, WriteError};
@@ -15,6 +17,9 @@ use rusqlite::Connection;
 
 /// How long a half-done two-step sign-in waits for its code (ms).
 pub const SECOND_FACTOR_WINDOW_MS: i64 = 5 * 60 * 1000;
+/// Wrong codes after a right password, in sign-ins that never finished, from which the next
+/// sign-in warns the owner that someone else knows their password.
+pub const SECOND_STEP_WARNING_FAILURES: u32 = 3;
 
 /// Where a sign-in stands after the password.
 #[derive(Debug)]
@@ -31,6 +36,8 @@ pub struct PendingSignIn {
     verified: Verified,
     remember: bool,
     started_at: i64,
+    /// Wrong codes at the second step of earlier sign-ins that never finished.
+    earlier_code_failures: u32,
 }
 
 impl PendingSignIn {
@@ -75,7 +82,8 @@ impl Accounts {
         now: i64,
     ) -> Result<String, AuthError> {
         let verified = self.check_login(username, password, now)?;
-        self.db.write(|tx| record_success(tx, &verified, now))?;
+        self.db
+            .write(|tx| record_success(tx, &verified, now).map(drop))?;
         Ok(verified.user_id)
     }
 
@@ -117,16 +125,23 @@ impl Accounts {
             .is_some()
         {
             // A right password neither counts as a failure nor clears the count: only the
-            // whole sign-in does, so codes cannot be guessed between password entries.
-            self.db
-                .write(|tx| Ok(attempts::take_back(tx, &ThrottleKey::from(&verified.key))?))?;
+            // whole sign-in does, so codes cannot be guessed between password entries. The
+            // reservation is taken back with the time of the failure before it, so that a
+            // right password never makes the wait longer.
+            let key = ThrottleKey::from(&verified.key);
+            let second = ThrottleKey::SecondStep(verified.key.clone());
+            let earlier_code_failures = self.db.write(|tx| {
+                attempts::take_back(tx, &key, verified.reserved_at, verified.previous_failure_at)?;
+                Ok(attempts::get(tx, &second)?.map_or(0, |a| a.failures))
+            })?;
             return Ok(SignInStep::SecondFactor(PendingSignIn {
                 verified,
                 remember,
                 started_at: now,
+                earlier_code_failures,
             }));
         }
-        self.open_session(&verified, remember, now, |_| Ok(()))
+        self.open_session(&verified, remember, now, None, |_, _| Ok(None))
             .map(SignInStep::Done)
     }
 
@@ -135,8 +150,9 @@ impl Accounts {
     /// wrong password; the half-done sign-in lasts five minutes.
     ///
     /// # Errors
-    /// `SECOND_FACTOR_EXPIRED`; `INVALID_CREDENTIALS`, `TOO_MANY_ATTEMPTS`,
-    /// `ACCOUNT_LOCKED`; `INVALID_CREDENTIALS` also when the password changed meanwhile; a
+    /// `SECOND_FACTOR_EXPIRED`; `INVALID_CODE` (also, not counted, for a code over 64
+    /// characters), `TOO_MANY_ATTEMPTS` (from the second step's own counter),
+    /// `ACCOUNT_LOCKED`; `INVALID_CREDENTIALS` when the password changed meanwhile; a
     /// storage code.
     pub fn finish_sign_in(
         &self,
@@ -147,48 +163,68 @@ impl Accounts {
         if now.saturating_sub(pending.started_at) > SECOND_FACTOR_WINDOW_MS {
             return Err(AuthError::SecondFactorExpired);
         }
+        if !rules::code_fits(code) {
+            return Err(AuthError::InvalidCode);
+        }
         let verified = &pending.verified;
-        credentials::reserve(self, &verified.key, now, true)?;
+        credentials::reserve_second_step(self, &verified.key, now)?;
         let user_id = verified.user_id.clone();
-        let result = self.open_session(verified, pending.remember, now, |tx| {
-            if credentials::check_second_factor(tx, &user_id, code, now)? {
-                Ok(())
-            } else {
-                Err(AuthError::InvalidCredentials.into())
+        let earlier = Some(pending.earlier_code_failures);
+        let result = self.open_session(verified, pending.remember, now, earlier, |tx, key| {
+            match credentials::check_second_factor(tx, &user_id, code, now, key)? {
+                Some(SecondFactor::RecoveryCode) => {
+                    credentials::renew_codes_if_used_up(tx, &user_id, now, key)
+                }
+                Some(SecondFactor::Authenticator) => Ok(None),
+                None => Err(AuthError::InvalidCode.into()),
             }
         });
-        if let Err(AuthError::InvalidCredentials) = result {
+        if let Err(AuthError::InvalidCode) = result {
             credentials::record_failure(self, Some(&verified.user_id), now)?;
         }
         result
     }
 
-    /// After every check passed: in one transaction, `extra_check` (the second step), then
-    /// the password check settled, the sign-in stamped, the session created.
+    /// After every check passed: in one transaction, the password check settled (which
+    /// opens the private space), `second_step` with the data key (which may hand back new
+    /// recovery codes; its failure undoes everything), the second step's own counter read
+    /// and cleared, the sign-in stamped, the session created. `earlier_code_failures`: what
+    /// the second step's counter held at the password step (`None`: read it now).
     fn open_session(
         &self,
         verified: &Verified,
         remember: bool,
         now: i64,
-        extra_check: impl Fn(&Connection) -> Result<(), WriteError>,
+        earlier_code_failures: Option<u32>,
+        second_step: impl Fn(
+            &Connection,
+            Option<&SecretKey>,
+        ) -> Result<Option<RecoveryCodes>, WriteError>,
     ) -> Result<SignedIn, AuthError> {
         let token = tokens::new_token()?;
         let session = self
             .config
             .session
             .new_session(&token, &verified.user_id, remember, now);
-        let user = self.db.write(|tx| {
-            extra_check(tx)?;
-            record_success(tx, verified, now)?;
+        let second = ThrottleKey::SecondStep(verified.key.clone());
+        let (user, recovery_codes, code_failures, space) = self.db.write(|tx| {
+            let space = record_success(tx, verified, now)?;
+            let codes = second_step(tx, space.key())?;
+            let counted = attempts::get(tx, &second)?.map_or(0, |a| a.failures);
+            attempts::clear(tx, &second)?;
             recent::note(tx, &self.os_user, &verified.key, now)?;
             sessions::insert(tx, &session, &self.os_user)?;
-            users::get(tx, &verified.user_id)?.ok_or_else(|| AuthError::InvalidCredentials.into())
+            let user = users::get(tx, &verified.user_id)?
+                .ok_or_else(|| WriteError::from(AuthError::InvalidCredentials))?;
+            Ok((user, codes, earlier_code_failures.unwrap_or(counted), space))
         })?;
         Ok(SignedIn {
             user,
             session,
             token,
-            recovery_codes: None,
+            recovery_codes,
+            second_step_warning: code_failures >= SECOND_STEP_WARNING_FAILURES,
+            data_key: space.into_key(),
         })
     }
 
@@ -224,10 +260,10 @@ impl Accounts {
 }
 
 /// After a correct password at sign-in: settle the check (the password must still be the
-/// current one), refuse an expired temporary password, stamp the sign-in with the failures
-/// since the last visit (for the banner).
-fn record_success(tx: &Connection, v: &Verified, now: i64) -> Result<(), WriteError> {
-    v.settle(tx)?;
+/// current one; the private space opens), refuse an expired temporary password, stamp the
+/// sign-in with the failures since the last visit (for the banner).
+fn record_success(tx: &Connection, v: &Verified, now: i64) -> Result<Space, WriteError> {
+    let space = v.settle(tx)?;
     let Some(user) = users::get(tx, &v.user_id)? else {
         return Err(AuthError::InvalidCredentials.into());
     };
@@ -240,5 +276,5 @@ fn record_success(tx: &Connection, v: &Verified, now: i64) -> Result<(), WriteEr
     users::record_sign_in(tx, &v.user_id, now, v.failures_before)?;
     let name = Some(user.username);
     audit::record(tx, now, EventKind::SignIn, name.as_deref(), None)?;
-    Ok(())
+    Ok(space)
 }

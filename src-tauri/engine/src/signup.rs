@@ -6,16 +6,19 @@
 use crate::accounts::Accounts;
 use crate::credentials;
 use crate::error::AuthError;
+use crate::key_wraps;
 use crate::model::{Role, Session, SignedIn, User};
 use crate::policy::rules::{self, Username};
+use crate::policy::sealing::SecretKey;
 use crate::policy::tokens;
 use crate::secret::{Password, RecoveryCodes, SessionToken};
 use crate::store::attempts::{self, ThrottleKey};
 use crate::store::audit::{self, EventKind};
 use crate::store::{keys, recent, sessions, users, KeyId};
 
-/// The first session a sign-up opens, its token and the account's recovery codes.
-type FirstSession = (Session, SessionToken, RecoveryCodes);
+/// The first session a sign-up opens, its token, the account's recovery codes and its data
+/// key.
+type FirstSession = (Session, SessionToken, RecoveryCodes, SecretKey);
 
 impl Accounts {
     /// Creates a user with a `username` key [Lucia: `createUser`].
@@ -45,12 +48,14 @@ impl Accounts {
         now: i64,
     ) -> Result<SignedIn, AuthError> {
         let (user, session) = self.create(username, password, Some(remember), now)?;
-        let (session, token, codes) = session.ok_or(AuthError::Internal)?;
+        let (session, token, codes, data_key) = session.ok_or(AuthError::Internal)?;
         Ok(SignedIn {
             user,
             session,
             token,
             recovery_codes: Some(codes),
+            second_step_warning: false,
+            data_key: Some(data_key),
         })
     }
 
@@ -101,7 +106,8 @@ impl Accounts {
                 two_step_since: None,
             };
             users::insert(tx, &user, &skeleton)?;
-            keys::insert(tx, &key, &user.id, &hash)?;
+            keys::insert(tx, &key, &user.id, &hash.stored)?;
+            let data_key = key_wraps::create(tx, &user.id, &hash.wrap_key, now)?;
             attempts::clear(tx, &ThrottleKey::from(&key))?;
             audit::record(tx, now, EventKind::SignUp, Some(&user.username), None)?;
             let session = match &first_session {
@@ -112,8 +118,9 @@ impl Accounts {
                         .session
                         .new_session(token, &user.id, *remember, now);
                     sessions::insert(tx, &session, &self.os_user)?;
-                    let codes = credentials::issue_recovery_codes(tx, &user.id, now)?;
-                    Some((session, codes))
+                    let codes =
+                        credentials::issue_recovery_codes(tx, &user.id, now, Some(&data_key))?;
+                    Some((session, codes, data_key))
                 }
                 None => None,
             };
@@ -124,7 +131,7 @@ impl Accounts {
             user,
             session
                 .zip(first_session.map(|(token, _)| token))
-                .map(|((session, codes), token)| (session, token, codes)),
+                .map(|((session, codes, key), token)| (session, token, codes, key)),
         ))
     }
 }

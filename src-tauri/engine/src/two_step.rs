@@ -1,14 +1,16 @@
 //! Two-step sign-in with an authenticator app (TOTP, RFC 6238), which needs no network. A
-//! person turns it on by confirming a code from their app, and off with their password and
-//! a code (or a recovery code). The administrator can require it of administrators, and can
+//! person turns it on with their password and a code from their app (never while it is on:
+//! someone at a profile left open must not bind their own phone), and off with their
+//! password and a code (or a recovery code). The administrator can require it of administrators, and can
 //! turn it off for a member who lost their phone.
 
 use crate::accounts::Accounts;
-use crate::credentials;
+use crate::credentials::{self, SecondFactor};
 use crate::error::AuthError;
+use crate::key_wraps;
 use crate::model::{Role, Session, User};
 use crate::policy::{rules, totp};
-use crate::secret::Password;
+use crate::secret::{Password, RecoveryCodes};
 use crate::store::audit::{self, EventKind};
 use crate::store::{settings, users};
 use zeroize::Zeroizing;
@@ -34,8 +36,11 @@ impl Accounts {
     /// A new secret for `user`'s authenticator app (nothing is stored yet).
     ///
     /// # Errors
-    /// `INTERNAL` when the OS random source fails.
+    /// `TWO_STEP_ALREADY_ON`; `INTERNAL` when the OS random source fails.
     pub fn two_step_setup(&self, user: &User) -> Result<TwoStepSetup, AuthError> {
+        if user.two_step_since.is_some() {
+            return Err(AuthError::TwoStepAlreadyOn);
+        }
         let secret = totp::new_secret()?;
         let (uri, base32) = totp::provisioning(&secret, &user.username)?;
         Ok(TwoStepSetup {
@@ -45,27 +50,45 @@ impl Accounts {
         })
     }
 
-    /// Turns two-step sign-in on with `secret`, once `code` from the app matches it.
+    /// Turns two-step sign-in on with `secret`, after the person's password, once `code`
+    /// from the app matches the secret. Refused while it is on.
     ///
     /// # Errors
-    /// `INVALID_CREDENTIALS` for a code that does not match (counted toward throttling);
-    /// `TOO_MANY_ATTEMPTS`; a storage code.
+    /// `INVALID_CREDENTIALS` for a wrong password, `INVALID_CODE` for a code that does not
+    /// match (both counted toward throttling); `TWO_STEP_ALREADY_ON`; `PRIVATE_SPACE_SEALED`
+    /// (the secret is kept sealed in the private space); `TOO_MANY_ATTEMPTS`,
+    /// `ACCOUNT_LOCKED`, `INVALID_PASSWORD`; a storage code.
     pub fn enable_two_step(
         &self,
         user_id: &str,
+        password: &Password,
         secret: &[u8],
         code: &str,
         now: i64,
     ) -> Result<(), AuthError> {
+        if self.db.read(|c| users::totp(c, user_id))?.is_some() {
+            return Err(AuthError::TwoStepAlreadyOn);
+        }
+        if !rules::code_fits(code) {
+            return Err(AuthError::InvalidCode);
+        }
+        let password = rules::login_password(password)?;
         let key = credentials::password_key(self, user_id)?;
-        credentials::reserve(self, &key, now, true)?;
+        let verified = credentials::check_password(self, &key, &password, now)?;
         let Some(step) = totp::matching_step(secret, code, now) else {
             credentials::record_failure(self, Some(user_id), now)?;
-            return Err(AuthError::InvalidCredentials);
+            return Err(AuthError::InvalidCode);
         };
         self.db.write(|tx| {
-            crate::store::attempts::clear(tx, &(&key).into())?;
-            users::set_totp(tx, user_id, Some(secret), step, now)?;
+            if users::totp(tx, user_id)?.is_some() {
+                return Err(AuthError::TwoStepAlreadyOn.into());
+            }
+            let space = verified.settle(tx)?;
+            let Some(data_key) = space.key() else {
+                return Err(AuthError::PrivateSpaceSealed.into());
+            };
+            let sealed = key_wraps::seal_totp(data_key, user_id, secret)?;
+            users::set_totp(tx, user_id, Some(&sealed), step, now)?;
             let name = users::username(tx, user_id)?;
             audit::record(tx, now, EventKind::TwoStepOn, name.as_deref(), None)?;
             Ok(())
@@ -73,32 +96,40 @@ impl Accounts {
     }
 
     /// Turns two-step sign-in off, after the password and a current code (or a recovery
-    /// code).
+    /// code). When the code was the last recovery code, a new set comes back, to show once.
     ///
     /// # Errors
-    /// `INVALID_CREDENTIALS` for a wrong password or code (counted); `TOO_MANY_ATTEMPTS`,
-    /// `ACCOUNT_LOCKED`, `INVALID_PASSWORD`; a storage code.
+    /// `INVALID_CREDENTIALS` for a wrong password, `INVALID_CODE` for a wrong code (both
+    /// counted); `TOO_MANY_ATTEMPTS`, `ACCOUNT_LOCKED`, `INVALID_PASSWORD`; a storage code.
     pub fn disable_two_step(
         &self,
         user_id: &str,
         password: &Password,
         code: &str,
         now: i64,
-    ) -> Result<(), AuthError> {
+    ) -> Result<Option<RecoveryCodes>, AuthError> {
+        if !rules::code_fits(code) {
+            return Err(AuthError::InvalidCode);
+        }
         let password = rules::login_password(password)?;
         let key = credentials::password_key(self, user_id)?;
         let verified = credentials::check_password(self, &key, &password, now)?;
         let result = self.db.write(|tx| {
-            if !credentials::check_second_factor(tx, user_id, code, now)? {
-                return Err(AuthError::InvalidCredentials.into());
-            }
-            verified.settle(tx)?;
+            let space = verified.settle(tx)?;
+            let key = space.key();
+            let codes = match credentials::check_second_factor(tx, user_id, code, now, key)? {
+                None => return Err(AuthError::InvalidCode.into()),
+                Some(SecondFactor::RecoveryCode) => {
+                    credentials::renew_codes_if_used_up(tx, user_id, now, key)?
+                }
+                Some(SecondFactor::Authenticator) => None,
+            };
             users::set_totp(tx, user_id, None, 0, now)?;
             let name = users::username(tx, user_id)?;
             audit::record(tx, now, EventKind::TwoStepOff, name.as_deref(), None)?;
-            Ok(())
+            Ok(codes)
         });
-        if let Err(AuthError::InvalidCredentials) = result {
+        if let Err(AuthError::InvalidCode) = result {
             credentials::record_failure(self, Some(user_id), now)?;
         }
         result

@@ -4,7 +4,7 @@
 use crate::models::{codes_view, Profile, SessionInfo, SignedInView, TwoStepSetupView};
 use crate::service::{blocking, profile_of, AuthService, Gate};
 use latchkey_engine::TwoStepSetup;
-use latchkey_engine::{AuthError, Password};
+use latchkey_engine::{AuthError, Code, Password};
 use std::sync::Arc;
 use zeroize::Zeroizing;
 
@@ -67,13 +67,18 @@ impl AuthService {
         Ok(view)
     }
 
-    /// Turns two-step sign-in on with the secret from [`AuthService::two_step_begin`], once
-    /// `code` from the app matches it.
+    /// Turns two-step sign-in on with the secret from [`AuthService::two_step_begin`], after
+    /// the person's password, once `code` from the app matches the secret.
     ///
     /// # Errors
-    /// `INVALID_CREDENTIALS` (counted), `TOO_MANY_ATTEMPTS`; `INVALID_INPUT` when no setup
+    /// `INVALID_CREDENTIALS` for a wrong password and `INVALID_CODE` for a wrong code (both
+    /// counted), `TOO_MANY_ATTEMPTS`, `TWO_STEP_ALREADY_ON`; `INVALID_INPUT` when no setup
     /// was begun; `NOT_AUTHENTICATED`, `LOCKED`, storage codes.
-    pub async fn two_step_enable(&self, code: String) -> Result<Profile, AuthError> {
+    pub async fn two_step_enable(
+        &self,
+        code: Code,
+        password: Password,
+    ) -> Result<Profile, AuthError> {
         // Taken out while it is tried; the session (and its lock) is checked before whether
         // a setup was begun, so a locked window answers `LOCKED` either way.
         let setup = self
@@ -91,7 +96,7 @@ impl AuthService {
                 if user.id != *owner {
                     return Err(AuthError::InvalidInput);
                 }
-                accounts.enable_two_step(&user.id, &setup.secret, &code, now)?;
+                accounts.enable_two_step(&user.id, &password, &setup.secret, code.expose(), now)?;
                 let user = accounts
                     .get_user(&user.id)?
                     .ok_or(AuthError::NotAuthenticated)?;
@@ -109,22 +114,24 @@ impl AuthService {
         result
     }
 
-    /// Turns two-step sign-in off, with the password and a code (or a recovery code).
+    /// Turns two-step sign-in off, with the password and a code (or a recovery code); when
+    /// that was the last recovery code, the answer carries a new set, to show once.
     ///
     /// # Errors
-    /// `INVALID_CREDENTIALS` (counted), `TOO_MANY_ATTEMPTS`, `NOT_AUTHENTICATED`, `LOCKED`,
-    /// storage codes.
+    /// `INVALID_CREDENTIALS` for a wrong password and `INVALID_CODE` for a wrong code (both
+    /// counted), `TOO_MANY_ATTEMPTS`, `NOT_AUTHENTICATED`, `LOCKED`, storage codes.
     pub async fn two_step_disable(
         &self,
         password: Password,
-        code: String,
-    ) -> Result<Profile, AuthError> {
+        code: Code,
+    ) -> Result<SignedInView, AuthError> {
         self.with_session(Gate::Normal, move |accounts, _, user, now| {
-            accounts.disable_two_step(&user.id, &password, &code, now)?;
+            let codes = accounts.disable_two_step(&user.id, &password, code.expose(), now)?;
             let user = accounts
                 .get_user(&user.id)?
                 .ok_or(AuthError::NotAuthenticated)?;
-            profile_of(accounts, user)
+            let profile = profile_of(accounts, user)?;
+            Ok(SignedInView::signed_in(profile, codes.as_ref()))
         })
         .await
     }

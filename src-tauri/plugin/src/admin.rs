@@ -36,13 +36,22 @@ impl AuthService {
         user_id: String,
         password: Password,
     ) -> Result<TemporaryPassword, AuthError> {
-        let temporary = self
+        let held = self.key_at_keyboard();
+        let (temporary, kept) = self
             .with_session(Gate::Normal, move |a, s, _, now| {
-                a.admin_reset_password(s, &user_id, &password, now)
+                let key = held.as_ref().filter(|(owner, _)| *owner == s.user_id);
+                a.admin_reset_password_keeping_data(
+                    s,
+                    key.map(|(_, k)| k),
+                    &user_id,
+                    &password,
+                    now,
+                )
             })
             .await?;
         Ok(TemporaryPassword {
             temporary_password: Zeroizing::new(temporary.expose().to_owned()),
+            private_data_kept: kept,
         })
     }
 
@@ -102,10 +111,7 @@ impl AuthService {
     ) -> Result<SettingsView, AuthError> {
         self.with_session(Gate::Normal, move |a, s, _, now| {
             a.authorize_admin(s, password.as_ref(), now)?;
-            Ok(SettingsView {
-                lock: a.lock_after()?.into(),
-                two_step_for_admins: a.two_step_for_admins()?,
-            })
+            SettingsView::read(a)
         })
         .await
     }
@@ -121,10 +127,27 @@ impl AuthService {
     ) -> Result<SettingsView, AuthError> {
         self.with_session(Gate::Normal, move |a, s, _, now| {
             a.admin_set_two_step_for_admins(s, required, password.as_ref(), now)?;
-            Ok(SettingsView {
-                lock: a.lock_after()?.into(),
-                two_step_for_admins: a.two_step_for_admins()?,
-            })
+            SettingsView::read(a)
+        })
+        .await
+    }
+
+    /// Turns key escrow on (with the administrator's open data key) or off; always needs
+    /// the administrator's password. Every member is shown that it is on.
+    ///
+    /// # Errors
+    /// As [`AuthService::admin_list_accounts`]; `PRIVATE_SPACE_SEALED` when turning it on
+    /// while the administrator's own private space is not open.
+    pub async fn admin_set_key_escrow(
+        &self,
+        on: bool,
+        password: Password,
+    ) -> Result<SettingsView, AuthError> {
+        let held = self.key_at_keyboard();
+        self.with_session(Gate::Normal, move |a, s, _, now| {
+            let key = held.as_ref().filter(|(owner, _)| *owner == s.user_id);
+            a.admin_set_key_escrow(s, key.map(|(_, k)| k), on, &password, now)?;
+            SettingsView::read(a)
         })
         .await
     }

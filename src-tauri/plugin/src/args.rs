@@ -8,6 +8,7 @@
 use latchkey_engine::{AuthError, Password};
 use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
+use std::marker::PhantomData;
 
 /// An argument as sent: `Arg(Some(value))` when it had the expected type, `Arg(None)` when
 /// it did not.
@@ -20,30 +21,33 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Arg<T> {
     }
 }
 
-/// A password argument. Read straight from the request into a [`Password`] (which wipes
-/// itself), never through an intermediate JSON value that would keep a copy; anything but
-/// a string is `SecretArg(None)`.
-pub struct SecretArg(Option<Password>);
+/// A secret argument: a password, or a one-time code ([`latchkey_engine::Code`]). Read
+/// straight from the request into the type that wipes itself, never through an
+/// intermediate JSON value that would keep a copy; anything but a string is
+/// `SecretArg(None)`.
+pub struct SecretArg<T = Password>(Option<T>);
 
-impl<'de> Deserialize<'de> for SecretArg {
+impl<'de, T: From<String>> Deserialize<'de> for SecretArg<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(SecretVisitor).map(Self)
+        deserializer
+            .deserialize_any(SecretVisitor(PhantomData))
+            .map(Self)
     }
 }
 
-struct SecretVisitor;
+struct SecretVisitor<T>(PhantomData<T>);
 
-impl<'de> Visitor<'de> for SecretVisitor {
-    type Value = Option<Password>;
+impl<'de, T: From<String>> Visitor<'de> for SecretVisitor<T> {
+    type Value = Option<T>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("any JSON value")
     }
     fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Some(Password::new(v)))
+        Ok(Some(T::from(v.to_owned())))
     }
     fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
-        Ok(Some(Password::new(v)))
+        Ok(Some(T::from(v)))
     }
     fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
         Ok(None)
@@ -91,9 +95,9 @@ impl<T> Lenient for Arg<T> {
     }
 }
 
-impl Lenient for SecretArg {
-    type Value = Password;
-    fn into_value(self) -> Option<Password> {
+impl<T> Lenient for SecretArg<T> {
+    type Value = T;
+    fn into_value(self) -> Option<T> {
         self.0
     }
 }
@@ -138,6 +142,15 @@ mod tests {
 
     fn secret(json: &str) -> Option<SecretArg> {
         serde_json::from_str::<Option<SecretArg>>(json).unwrap()
+    }
+
+    #[test]
+    fn codes_are_read_into_the_wiped_type_too() {
+        let code: Option<SecretArg<latchkey_engine::Code>> =
+            serde_json::from_str("\"123 456\"").unwrap();
+        assert_eq!(required(code).unwrap().expose(), "123 456");
+        let code: Option<SecretArg<latchkey_engine::Code>> = serde_json::from_str("7").unwrap();
+        assert_eq!(required(code).unwrap_err(), AuthError::InvalidInput);
     }
 
     #[test]

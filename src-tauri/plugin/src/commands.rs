@@ -7,17 +7,19 @@
 
 use crate::args::{flag, optional, required, Arg, SecretArg};
 use crate::models::{
-    AccountView, EventView, LockSettingView, Profile, SessionInfo, SessionView, SettingsView,
-    SignedInView, TemporaryPassword, TwoStepSetupView,
+    AccountView, EventView, LockSettingView, NoteView, Profile, SessionInfo, SessionView,
+    SettingsView, SignedInView, SpaceStatusView, TemporaryPassword, TwoStepSetupView,
 };
 use crate::service::AuthService;
 use crate::Result;
-use tauri::State;
+use latchkey_engine::Code;
+use tauri::{AppHandle, Emitter, Runtime, State};
 use zeroize::Zeroizing;
 
 type Service<'a> = State<'a, AuthService>;
 type Text = Option<Arg<String>>;
 type Secret = Option<SecretArg>;
+type OneTimeCode = Option<SecretArg<Code>>;
 type Flag = Option<Arg<bool>>;
 
 #[tauri::command]
@@ -43,7 +45,7 @@ pub(crate) async fn login(
 }
 
 #[tauri::command]
-pub(crate) async fn second_factor(s: Service<'_>, code: Text) -> Result<SignedInView> {
+pub(crate) async fn second_factor(s: Service<'_>, code: OneTimeCode) -> Result<SignedInView> {
     s.second_factor(required(code)?).await
 }
 
@@ -51,7 +53,7 @@ pub(crate) async fn second_factor(s: Service<'_>, code: Text) -> Result<SignedIn
 pub(crate) async fn recover(
     s: Service<'_>,
     username: Text,
-    code: Text,
+    code: OneTimeCode,
     new_password: Secret,
     remember: Flag,
 ) -> Result<SignedInView> {
@@ -133,16 +135,21 @@ pub(crate) async fn two_step_begin(s: Service<'_>) -> Result<TwoStepSetupView> {
 }
 
 #[tauri::command]
-pub(crate) async fn two_step_enable(s: Service<'_>, code: Text) -> Result<Profile> {
-    s.two_step_enable(required(code)?).await
+pub(crate) async fn two_step_enable(
+    s: Service<'_>,
+    code: OneTimeCode,
+    password: Secret,
+) -> Result<Profile> {
+    s.two_step_enable(required(code)?, required(password)?)
+        .await
 }
 
 #[tauri::command]
 pub(crate) async fn two_step_disable(
     s: Service<'_>,
     password: Secret,
-    code: Text,
-) -> Result<Profile> {
+    code: OneTimeCode,
+) -> Result<SignedInView> {
     s.two_step_disable(required(password)?, required(code)?)
         .await
 }
@@ -163,8 +170,10 @@ pub(crate) async fn switch_user(s: Service<'_>) -> Result<()> {
 }
 
 #[tauri::command]
-pub(crate) async fn activity(s: Service<'_>) -> Result<()> {
-    s.activity();
+pub(crate) async fn activity<R: Runtime>(app: AppHandle<R>, s: Service<'_>) -> Result<()> {
+    if s.activity().await? {
+        let _ = app.emit(crate::LOCKED_EVENT, ());
+    }
     Ok(())
 }
 
@@ -244,4 +253,96 @@ pub(crate) async fn admin_disable_two_step(
 ) -> Result<()> {
     s.admin_disable_two_step(required(user_id)?, required(password)?)
         .await
+}
+
+#[tauri::command]
+pub(crate) async fn private_space_status(s: Service<'_>) -> Result<SpaceStatusView> {
+    s.private_space_status().await
+}
+
+#[tauri::command]
+pub(crate) async fn private_space_open(
+    s: Service<'_>,
+    password: Secret,
+) -> Result<SpaceStatusView> {
+    s.open_private_space(required(password)?).await
+}
+
+#[tauri::command]
+pub(crate) async fn private_space_unseal(
+    s: Service<'_>,
+    code: OneTimeCode,
+    password: Secret,
+) -> Result<Vec<Zeroizing<String>>> {
+    s.unseal_private_space(required(code)?, required(password)?)
+        .await
+}
+
+#[tauri::command]
+pub(crate) async fn private_space_start_over(
+    s: Service<'_>,
+    password: Secret,
+    confirm: Flag,
+) -> Result<Vec<Zeroizing<String>>> {
+    s.start_private_space_over(required(password)?, flag(confirm)?)
+        .await
+}
+
+#[tauri::command]
+pub(crate) async fn notes_list(s: Service<'_>, query: Text) -> Result<Vec<NoteView>> {
+    s.notes_list(optional(query)?).await
+}
+
+#[tauri::command]
+pub(crate) async fn note_get(s: Service<'_>, id: Text) -> Result<NoteView> {
+    s.note_get(required(id)?).await
+}
+
+#[tauri::command]
+pub(crate) async fn note_save(
+    s: Service<'_>,
+    id: Text,
+    title: Text,
+    body: Text,
+) -> Result<NoteView> {
+    s.note_save(optional(id)?, required(title)?, required(body)?)
+        .await
+}
+
+#[tauri::command]
+pub(crate) async fn note_delete(s: Service<'_>, id: Text) -> Result<()> {
+    s.note_delete(required(id)?).await
+}
+
+#[tauri::command]
+pub(crate) async fn private_list(s: Service<'_>) -> Result<Vec<String>> {
+    s.private_list().await
+}
+
+#[tauri::command]
+pub(crate) async fn private_get(s: Service<'_>, name: Text) -> Result<Option<serde_json::Value>> {
+    s.private_get(required(name)?).await
+}
+
+#[tauri::command]
+pub(crate) async fn private_put(
+    s: Service<'_>,
+    name: Text,
+    value: Option<Arg<serde_json::Value>>,
+) -> Result<()> {
+    s.private_put(required(name)?, required(value)?).await
+}
+
+#[tauri::command]
+pub(crate) async fn private_delete(s: Service<'_>, name: Text) -> Result<bool> {
+    s.private_delete(required(name)?).await
+}
+
+#[tauri::command]
+pub(crate) async fn admin_set_key_escrow(
+    s: Service<'_>,
+    on: Flag,
+    password: Secret,
+) -> Result<SettingsView> {
+    s.admin_set_key_escrow(flag(on)?, required(password)?).await
 }

@@ -42,12 +42,6 @@ impl Desk {
         self.people.iter().find(|p| p.user_id == id)
     }
 
-    /// The person at the keyboard, to change.
-    pub(crate) fn active_mut(&mut self) -> Option<&mut Person> {
-        let id = self.active.clone()?;
-        self.people.iter_mut().find(|p| p.user_id == id)
-    }
-
     /// Makes `user_id` (who must be here) the person at the keyboard, or nobody.
     pub(crate) fn set_active(&mut self, user_id: Option<&str>) {
         self.active = user_id.map(str::to_owned);

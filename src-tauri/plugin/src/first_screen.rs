@@ -1,5 +1,5 @@
-//! Where the window opens: the profile when someone was kept signed in at Latchkey's last
-//! answer of who is here, else the sign-in screen. The decision has to be made before the
+//! Where the window opens: the person's home (their notes) when someone was kept signed in
+//! at Latchkey's last answer of who is here, else the sign-in screen. The decision has to be made before the
 //! window exists, so without the database or the keyring (the sign-in screen must never
 //! wait for them): it is read from a hint file beside the database, `first-screen`, which
 //! every `session` answer brings up to date. The hint is no secret and decides nothing: the
@@ -13,7 +13,8 @@ use std::sync::{Arc, Mutex};
 /// The hint's file name, in the data folder.
 pub const HINT_FILE: &str = "first-screen";
 
-/// What the hint says.
+/// What the hint says. (The word for someone kept is still "profile", as written by the
+/// versions whose signed-in home was the profile: their hints keep working.)
 const SOMEONE_KEPT: &str = "profile";
 const NOBODY_KEPT: &str = "login";
 
@@ -45,28 +46,36 @@ fn read_hint(dir: &Path) -> Option<bool> {
 }
 
 /// The page the window opens, from the hint in `dir`:
-/// - `profile.html` when someone was kept signed in;
+/// - `home.html` when someone was kept signed in;
 /// - `login.html?here=nobody` when nobody was (the sign-in screen may then draw itself
 ///   before Rust answers, see `ui/start.js`);
 /// - `login.html` when there is no hint yet (the first run, or a folder it cannot be read
 ///   in): the screen waits for `session` and so never shows a form that must go away.
 pub fn first_page(dir: &Path) -> &'static str {
     match read_hint(dir) {
-        Some(true) => "profile.html",
+        Some(true) => "home.html",
         Some(false) => "login.html?here=nobody",
         None => "login.html",
     }
 }
 
-/// Replaces the hint in one step (a new file renamed over the old one).
+/// Replaces the hint in one step (a new file, readable by its owner only like the
+/// database, renamed over the old one).
 fn write_hint(dir: &Path, someone_kept: bool) -> std::io::Result<()> {
+    use std::io::Write;
     let fresh = dir.join(format!("{HINT_FILE}.new"));
     let word = if someone_kept {
         SOMEONE_KEPT
     } else {
         NOBODY_KEPT
     };
-    std::fs::write(&fresh, word)?;
+    // A leftover from an interrupted write may have other permissions: made anew.
+    let _ = std::fs::remove_file(&fresh);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(&fresh)?.write_all(word.as_bytes())?;
     std::fs::rename(&fresh, dir.join(HINT_FILE))
 }
 
@@ -130,7 +139,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(first_page(dir.path()), "login.html");
         for (hint, page) in [
-            ("profile", "profile.html"),
+            ("profile", "home.html"),
             ("login\n", "login.html?here=nobody"),
             ("", "login.html"),
             ("admin", "login.html"),
@@ -144,5 +153,21 @@ mod tests {
             assert_eq!(read_hint(dir.path()), Some(kept));
         }
         assert!(!dir.path().join(format!("{HINT_FILE}.new")).exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_hint_is_readable_by_its_owner_only_even_over_a_leftover() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let leftover = dir.path().join(format!("{HINT_FILE}.new"));
+        std::fs::write(&leftover, "x").unwrap();
+        std::fs::set_permissions(&leftover, std::fs::Permissions::from_mode(0o644)).unwrap();
+        write_hint(dir.path(), true).unwrap();
+        let mode = std::fs::metadata(dir.path().join(HINT_FILE))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
     }
 }

@@ -25,6 +25,7 @@ mod language;
 mod lock;
 pub mod models;
 mod os_lock;
+mod private;
 mod restore;
 mod service;
 mod signin;
@@ -157,6 +158,19 @@ impl Builder {
                 commands::admin_set_lock_after,
                 commands::admin_set_two_step_for_admins,
                 commands::admin_disable_two_step,
+                commands::private_space_status,
+                commands::private_space_open,
+                commands::private_space_unseal,
+                commands::private_space_start_over,
+                commands::notes_list,
+                commands::note_get,
+                commands::note_save,
+                commands::note_delete,
+                commands::private_list,
+                commands::private_get,
+                commands::private_put,
+                commands::private_delete,
+                commands::admin_set_key_escrow,
             ])
             .setup(move |app, _api| {
                 let dir = match data_dir {

@@ -1,7 +1,7 @@
 //! Every type the webview receives, in camelCase. None carries a token, a session id (the
 //! token's hash) or a password hash.
 
-use latchkey_engine::{AccountSummary, AuthEvent, RecoveryCodes, Role, User};
+use latchkey_engine::{AccountSummary, AuthEvent, Note, NoteSummary, RecoveryCodes, Role, User};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
@@ -59,7 +59,8 @@ impl Profile {
 #[serde(rename_all = "camelCase")]
 pub struct Notice {
     /// `KEYRING_UNAVAILABLE`: signed in for this run only, the keyring could not be used;
-    /// `SIGNED_OUT_TO_MAKE_ROOM`: eight people were signed in, so `username` was signed out.
+    /// `SIGNED_OUT_TO_MAKE_ROOM`: eight people were signed in, so `username` was signed out;
+    /// `SECOND_STEP_FAILED`: someone entered this person's password but not their code.
     pub code: &'static str,
     /// The person concerned, for `SIGNED_OUT_TO_MAKE_ROOM`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -68,12 +69,25 @@ pub struct Notice {
 
 impl Notice {
     /// Every notice code (for checks that every one has words in every language).
-    pub const CODES: [&'static str; 2] = ["KEYRING_UNAVAILABLE", "SIGNED_OUT_TO_MAKE_ROOM"];
+    pub const CODES: [&'static str; 3] = [
+        "KEYRING_UNAVAILABLE",
+        "SIGNED_OUT_TO_MAKE_ROOM",
+        "SECOND_STEP_FAILED",
+    ];
 
     /// The keyring could not be used: signed in for this run only.
     pub fn keyring_unavailable() -> Self {
         Self {
             code: "KEYRING_UNAVAILABLE",
+            username: None,
+        }
+    }
+
+    /// Someone entered the password but not the code, in sign-ins that never finished:
+    /// the owner should change their password.
+    pub fn second_step_failed() -> Self {
+        Self {
+            code: "SECOND_STEP_FAILED",
             username: None,
         }
     }
@@ -189,6 +203,9 @@ pub struct SessionView {
     pub languages: Vec<LanguageView>,
     /// Something to tell the person, if any.
     pub notice: Option<Notice>,
+    /// Whether key escrow is on: the administrator of this computer can recover everyone's
+    /// private data (sign-up and the profile say so).
+    pub key_escrow: bool,
 }
 
 /// A language the window can be shown in.
@@ -209,6 +226,22 @@ pub struct SettingsView {
     pub lock: LockSettingView,
     /// Whether administrators must use two-step sign-in.
     pub two_step_for_admins: bool,
+    /// Whether key escrow is on (the administrator can recover members' private data).
+    pub key_escrow: bool,
+}
+
+impl SettingsView {
+    /// The computer's settings as stored now.
+    ///
+    /// # Errors
+    /// A storage code.
+    pub fn read(a: &latchkey_engine::Accounts) -> Result<Self, latchkey_engine::AuthError> {
+        Ok(Self {
+            lock: a.lock_after()?.into(),
+            two_step_for_admins: a.two_step_for_admins()?,
+            key_escrow: a.key_escrow_on()?,
+        })
+    }
 }
 
 /// The idle lock as the administrator's screen shows it.
@@ -257,6 +290,9 @@ pub struct SessionInfo {
 pub struct TemporaryPassword {
     /// Shown once to the administrator; the person must change it at their next sign-in.
     pub temporary_password: Zeroizing<String>,
+    /// Whether the person's private data was kept (key escrow); otherwise it stays sealed
+    /// until they enter one of their recovery codes.
+    pub private_data_kept: bool,
 }
 
 /// One account in the administrator's list.
@@ -283,6 +319,8 @@ pub struct AccountView {
     pub temporary_password_expires_at: Option<i64>,
     /// Whether it uses two-step sign-in.
     pub two_step: bool,
+    /// Whether a password reset would keep its private data (key escrow).
+    pub private_data_recoverable: bool,
 }
 
 impl From<AccountSummary> for AccountView {
@@ -298,6 +336,7 @@ impl From<AccountSummary> for AccountView {
             must_change_password: a.must_change_password,
             temporary_password_expires_at: a.temporary_password_expires_at,
             two_step: a.two_step,
+            private_data_recoverable: a.private_data_recoverable,
         }
     }
 }
@@ -323,6 +362,69 @@ impl From<AuthEvent> for EventView {
             kind: e.kind,
             username: e.username,
             actor: e.actor,
+        }
+    }
+}
+
+/// A note: in lists, without its text (`body` is `null`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NoteView {
+    /// The note's id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its text, when one note was asked for.
+    pub body: Option<String>,
+    /// Last change (Unix ms).
+    pub updated_at: i64,
+}
+
+impl NoteView {
+    /// A note as its list shows it.
+    pub fn summary(note: NoteSummary) -> Self {
+        Self {
+            id: note.id,
+            title: note.title,
+            body: None,
+            updated_at: note.updated_at,
+        }
+    }
+
+    /// A whole note.
+    pub fn full(note: Note) -> Self {
+        Self {
+            id: note.id,
+            title: note.title,
+            body: Some(note.body),
+            updated_at: note.updated_at,
+        }
+    }
+}
+
+/// Where the private space of the person at the keyboard stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpaceStatusView {
+    /// `open` (its key is in memory), `closed` (a kept session: the password opens it) or
+    /// `sealed` (an administrator's reset: one of the person's recovery codes opens it).
+    pub state: &'static str,
+    /// Whether the person's recovery codes open the space (codes made before it existed
+    /// do not: a new set does).
+    pub codes_open_space: bool,
+}
+
+impl SpaceStatusView {
+    /// The status from what the service holds and what the database says.
+    pub fn new(open: bool, sealed: bool, codes_open_space: bool) -> Self {
+        let state = match (open, sealed) {
+            (true, _) => "open",
+            (false, true) => "sealed",
+            (false, false) => "closed",
+        };
+        Self {
+            state,
+            codes_open_space,
         }
     }
 }

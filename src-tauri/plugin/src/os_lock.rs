@@ -4,6 +4,10 @@
 //! (`org.freedesktop.ScreenSaver`, and `org.gnome.ScreenSaver` which GNOME emits), and on the
 //! system bus logind's `Lock` for this session and `PrepareForSleep(true)`, through libdbus.
 //! Each bus is watched on a thread of its own; a bus that is missing is logged and skipped.
+//! A signal counts only when it comes from the connection that owns the name it speaks for
+//! (`org.freedesktop.login1`, the screensaver's name on the session bus), asked of the bus
+//! when it arrives: any program of any local account can send a signal that looks the
+//! same, and must not be able to lock every Latchkey window with it.
 //! macOS and Windows: not watched (see the README); the idle lock still applies.
 
 use std::sync::Arc;
@@ -23,7 +27,8 @@ pub(crate) fn watch(on_lock: impl Fn() + Send + Sync + 'static) {
 mod linux {
     use dbus::blocking::Connection;
     use dbus::message::MatchRule;
-    use std::sync::Arc;
+    use dbus::Message;
+    use std::sync::{Arc, Mutex};
     use std::time::Duration;
 
     type OnLock = Arc<dyn Fn() + Send + Sync>;
@@ -39,14 +44,48 @@ mod linux {
         on_lock();
     }
 
-    /// The screensavers' `ActiveChanged(true)`.
+    /// Asks the bus which connection owns well-known names, on a connection of its own (the
+    /// watching one is busy delivering the signal).
+    #[derive(Clone)]
+    struct Owners(Arc<Mutex<Connection>>);
+
+    impl Owners {
+        fn new(conn: Connection) -> Self {
+            Self(Arc::new(Mutex::new(conn)))
+        }
+
+        /// Whether `message` was sent by the current owner of `name`.
+        fn sent_by(&self, message: &Message, name: &str) -> bool {
+            let Some(sender) = message.sender() else {
+                return false;
+            };
+            let conn = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            let bus = conn.with_proxy(
+                "org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                Duration::from_secs(2),
+            );
+            let owner: Result<(String,), _> =
+                bus.method_call("org.freedesktop.DBus", "GetNameOwner", (name,));
+            match owner {
+                Ok((owner,)) if owner == *sender => true,
+                _ => {
+                    log::warn!("ignored a lock signal from a program that does not own {name}");
+                    false
+                }
+            }
+        }
+    }
+
+    /// The screensavers' `ActiveChanged(true)`, from the owner of the screensaver's name.
     fn session_bus(on_lock: OnLock) -> Result<Connection, dbus::Error> {
         let conn = Connection::new_session()?;
+        let owners = Owners::new(Connection::new_session()?);
         for interface in ["org.freedesktop.ScreenSaver", "org.gnome.ScreenSaver"] {
-            let on_lock = on_lock.clone();
+            let (on_lock, owners) = (on_lock.clone(), owners.clone());
             let rule = MatchRule::new_signal(interface, "ActiveChanged");
-            conn.add_match(rule, move |(active,): (bool,), _, _| {
-                if active {
+            conn.add_match(rule, move |(active,): (bool,), _, message| {
+                if active && owners.sent_by(message, interface) {
                     locked(&on_lock);
                 }
                 true
@@ -56,22 +95,20 @@ mod linux {
     }
 
     /// logind's `PrepareForSleep(true)`, and `Lock` for this process's session when logind
-    /// knows it.
+    /// knows it, from logind itself.
     fn system_bus(on_lock: OnLock) -> Result<Connection, dbus::Error> {
+        const LOGIND: &str = "org.freedesktop.login1";
         let conn = Connection::new_system()?;
-        let sleeping = on_lock.clone();
+        let owners = Owners::new(Connection::new_system()?);
+        let (sleeping, sleep_owners) = (on_lock.clone(), owners.clone());
         let rule = MatchRule::new_signal("org.freedesktop.login1.Manager", "PrepareForSleep");
-        conn.add_match(rule, move |(going,): (bool,), _, _| {
-            if going {
+        conn.add_match(rule, move |(going,): (bool,), _, message| {
+            if going && sleep_owners.sent_by(message, LOGIND) {
                 locked(&sleeping);
             }
             true
         })?;
-        let login = conn.with_proxy(
-            "org.freedesktop.login1",
-            "/org/freedesktop/login1",
-            Duration::from_secs(2),
-        );
+        let login = conn.with_proxy(LOGIND, "/org/freedesktop/login1", Duration::from_secs(2));
         let session: Result<(dbus::Path<'static>,), _> = login.method_call(
             "org.freedesktop.login1.Manager",
             "GetSessionByPID",
@@ -81,8 +118,10 @@ mod linux {
             Ok((path,)) => {
                 let rule =
                     MatchRule::new_signal("org.freedesktop.login1.Session", "Lock").with_path(path);
-                conn.add_match(rule, move |(): (), _, _| {
-                    locked(&on_lock);
+                conn.add_match(rule, move |(): (), _, message| {
+                    if owners.sent_by(message, LOGIND) {
+                        locked(&on_lock);
+                    }
                     true
                 })?;
             }

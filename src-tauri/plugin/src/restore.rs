@@ -83,14 +83,28 @@ impl AuthService {
         } else {
             self.hint_kept_unread();
         }
-        let mut desk = self.desk();
-        let at_keyboard = desk
-            .people()
-            .iter()
-            .max_by_key(|p| p.locked_at.map_or(i64::MAX, |at| at))
-            .map(|p| p.user_id.clone());
-        desk.set_active(at_keyboard.as_deref());
-        desk.last_activity = self.now();
+        // At the keyboard: the one not locked, else the one locked last. Everyone else is
+        // locked, in the database too: only one person can have been at the keyboard, so
+        // a second unlocked session can only come from a lock that was never stored.
+        let others = {
+            let mut desk = self.desk();
+            let at_keyboard = desk
+                .people()
+                .iter()
+                .max_by_key(|p| (p.locked_at.map_or(i64::MAX, |at| at), p.since))
+                .map(|p| p.user_id.clone());
+            desk.set_active(at_keyboard.as_deref());
+            desk.last_activity = self.now();
+            desk.people()
+                .iter()
+                .filter(|p| p.locked_at.is_none() && Some(&p.user_id) != at_keyboard.as_ref())
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        for person in others {
+            log::info!("a second unlocked kept session was locked at start-up");
+            self.lock_person(&person).await;
+        }
         Ok(())
     }
 

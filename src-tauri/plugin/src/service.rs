@@ -46,10 +46,15 @@ pub struct AuthService {
     pub(crate) restored: OnceCell<()>,
     pub(crate) vault: Arc<dyn TokenVault>,
     desk: Mutex<Desk>,
+    /// Held across every change of who is at the keyboard or of their lock (an async lock,
+    /// made to be held across `.await`; the `desk` itself is never locked across one).
+    keyboard: tokio::sync::Mutex<()>,
     notices: Mutex<Vec<Notice>>,
     lock_after: Mutex<Option<LockAfter>>,
     pub(crate) pending: Mutex<Option<PendingSignIn>>,
     pub(crate) two_step_setup: Mutex<Option<(String, TwoStepSetup)>>,
+    /// The data key of the person at the keyboard while their private space is open.
+    pub(crate) open_space: Mutex<Option<crate::private::OpenSpace>>,
     languages: Vec<LanguageView>,
     pub(crate) started_at: i64,
     clock: Clock,
@@ -108,10 +113,12 @@ impl AuthService {
             restored: OnceCell::new(),
             vault,
             desk: Mutex::new(Desk::default()),
+            keyboard: tokio::sync::Mutex::new(()),
             notices: Mutex::new(Vec::new()),
             lock_after: Mutex::new(None),
             pending: Mutex::new(None),
             two_step_setup: Mutex::new(None),
+            open_space: Mutex::new(None),
             languages,
             started_at: clock(),
             clock,
@@ -164,6 +171,25 @@ impl AuthService {
     /// The people signed in here.
     pub(crate) fn desk(&self) -> MutexGuard<'_, Desk> {
         self.desk.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Waits for the keyboard: the lock that every change of who is at the keyboard, or of
+    /// their lock, holds from start to end (see `lock`).
+    pub(crate) async fn keyboard(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.keyboard.lock().await
+    }
+
+    /// Drops what the person at the keyboard had half done: a two-step sign-in waiting for
+    /// its code, a two-step set-up waiting for its first code (on sign-out and switching).
+    pub(crate) fn drop_half_done(&self) {
+        self.pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        self.two_step_setup
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
     }
 
     /// Keeps a notice for the window's next look at the session.
@@ -221,6 +247,7 @@ impl AuthService {
 
     /// Forgets a person here (memory and, if kept, vault) whose session has ended.
     pub(crate) async fn forget(&self, person: &Person) {
+        self.drop_key_of(&person.user_id);
         self.desk().remove_token(&person.token);
         if person.remember {
             self.clear_slot(slot_of(&person.user_id)).await;
@@ -313,6 +340,8 @@ impl AuthService {
             Err(e) => return Err(e),
         };
         let language = self.language(profile.as_ref()).await?;
+        let accounts = self.accounts().await?;
+        let key_escrow = blocking(move || accounts.key_escrow_on()).await??;
         let desk = self.desk();
         let active = desk.active().map(|p| p.user_id.clone());
         let locked = desk
@@ -343,6 +372,7 @@ impl AuthService {
             language,
             languages: self.languages().to_vec(),
             notice: self.take_notice(),
+            key_escrow,
         })
     }
 
@@ -356,11 +386,14 @@ impl AuthService {
     /// all the same, and the row expires or is swept later).
     pub async fn logout(&self) -> Result<(), AuthError> {
         self.ensure_restored().await?;
+        let _turn = self.keyboard().await;
+        self.drop_half_done();
         let person = {
             let mut desk = self.desk();
             let id = desk.active().map(|p| p.user_id.clone());
             id.and_then(|id| desk.remove(&id))
         };
+        self.drop_key();
         let Some(person) = person else {
             return Ok(());
         };
@@ -390,6 +423,8 @@ impl AuthService {
                 Ok(user.id.clone())
             })
             .await?;
+        let _turn = self.keyboard().await;
+        self.drop_key_of(&user_id);
         let person = self.desk().remove(&user_id);
         if person.is_some_and(|p| p.remember) {
             self.clear_slot(slot_of(&user_id)).await;

@@ -7,7 +7,7 @@ use crate::models::{Notice, SignedInView};
 use crate::service::{blocking, profile_of, AuthService};
 use crate::vault::slot_of;
 use latchkey_engine::policy::rules::Username;
-use latchkey_engine::{session_id, AuthError, Password, SignInStep, SignedIn};
+use latchkey_engine::{session_id, AuthError, Code, Password, SignInStep, SignedIn};
 
 impl AuthService {
     /// Creates an account and signs it in.
@@ -26,6 +26,7 @@ impl AuthService {
         let now = self.now();
         let signed =
             blocking(move || accounts.sign_up(&username, &password, remember, now)).await??;
+        let _turn = self.keyboard().await;
         self.admit(signed, remember).await
     }
 
@@ -42,6 +43,7 @@ impl AuthService {
         remember: bool,
     ) -> Result<SignedInView, AuthError> {
         self.ensure_restored().await?;
+        let _turn = self.keyboard().await;
         let here = Username::parse(&username)
             .ok()
             .and_then(|name| self.desk().by_name(name.normalized()).cloned());
@@ -72,9 +74,9 @@ impl AuthService {
     ///
     /// # Errors
     /// `NOT_AUTHENTICATED` when no sign-in is waiting for a code; `SECOND_FACTOR_EXPIRED`
-    /// after five minutes; `INVALID_CREDENTIALS`, `TOO_MANY_ATTEMPTS`, `ACCOUNT_LOCKED`;
+    /// after five minutes; `INVALID_CODE`, `TOO_MANY_ATTEMPTS`, `ACCOUNT_LOCKED`;
     /// storage codes.
-    pub async fn second_factor(&self, code: String) -> Result<SignedInView, AuthError> {
+    pub async fn second_factor(&self, code: Code) -> Result<SignedInView, AuthError> {
         self.ensure_restored().await?;
         let pending = self
             .pending
@@ -85,7 +87,7 @@ impl AuthService {
         let accounts = self.accounts().await?;
         let now = self.now();
         let (result, pending) = blocking(move || {
-            let result = accounts.finish_sign_in(&pending, &code, now);
+            let result = accounts.finish_sign_in(&pending, code.expose(), now);
             (result, pending)
         })
         .await?;
@@ -93,6 +95,7 @@ impl AuthService {
             Ok(signed) => {
                 log::info!("signed in with a second step");
                 let remember = pending.remember();
+                let _turn = self.keyboard().await;
                 self.admit(signed, remember).await
             }
             Err(e) => {
@@ -108,12 +111,12 @@ impl AuthService {
     /// the person in (see `Accounts::recover_with_code`).
     ///
     /// # Errors
-    /// `INVALID_USERNAME`, new-password rule codes, `INVALID_CREDENTIALS`,
+    /// `INVALID_USERNAME`, new-password rule codes, `INVALID_RECOVERY_CODE`,
     /// `TOO_MANY_ATTEMPTS`, storage codes.
     pub async fn recover(
         &self,
         username: String,
-        code: String,
+        code: Code,
         new_password: Password,
         remember: bool,
     ) -> Result<SignedInView, AuthError> {
@@ -121,9 +124,10 @@ impl AuthService {
         let accounts = self.accounts().await?;
         let now = self.now();
         let signed = blocking(move || {
-            accounts.recover_with_code(&username, &code, &new_password, remember, now)
+            accounts.recover_with_code(&username, code.expose(), &new_password, remember, now)
         })
         .await??;
+        let _turn = self.keyboard().await;
         // Anyone signed in here under that name has just been signed out.
         let gone = self.desk().remove(&signed.user.id);
         if gone.is_some_and(|p| p.remember) {
@@ -132,13 +136,17 @@ impl AuthService {
         self.admit(signed, remember).await
     }
 
-    /// Unlocks the session of someone signed in here and puts them at the keyboard; `None`
-    /// when their session has ended meanwhile (they are then forgotten).
+    /// Under the keyboard lock: unlocks the session of someone signed in here and puts them
+    /// at the keyboard; `None` when their session has ended meanwhile (they are then
+    /// forgotten). Whoever was at the keyboard is locked first, and the profile is read
+    /// before the session is unlocked in the database, so that nothing can fail between the
+    /// database's unlock and memory's.
     async fn resume(
         &self,
         person: &Person,
         password: Password,
     ) -> Result<Option<SignedInView>, AuthError> {
+        self.step_away(&person.user_id).await;
         let accounts = self.accounts().await?;
         let now = self.now();
         let token = person.token.clone();
@@ -146,22 +154,24 @@ impl AuthService {
             let Some(session) = accounts.validate_session(&token, now)? else {
                 return Ok(None);
             };
-            accounts.unlock_session(&session, &password, now)?;
-            accounts.get_user(&session.user_id)
+            let Some(user) = accounts.get_user(&session.user_id)? else {
+                return Ok(None);
+            };
+            let profile = profile_of(&accounts, user)?;
+            let space = accounts.unlock_session(&session, &password, now)?;
+            Ok(Some((profile, space.into_key())))
         })
         .await?
         .inspect_err(|e| log::info!("resuming refused: {}", e.code()))?;
-        let Some(user) = resumed else {
+        let Some((profile, key)) = resumed else {
             self.forget(person).await;
             return Ok(None);
         };
-        let accounts = self.accounts().await?;
-        let profile = blocking(move || profile_of(&accounts, user)).await??;
-        self.step_away(&person.user_id).await?;
         let mut desk = self.desk();
         if let Some(here) = desk.by_user_mut(&person.user_id) {
             here.locked_at = None;
         }
+        self.hold_key(&person.user_id, key);
         desk.set_active(Some(&person.user_id));
         desk.last_activity = now;
         drop(desk);
@@ -169,13 +179,16 @@ impl AuthService {
         Ok(Some(SignedInView::signed_in(profile, None)))
     }
 
-    /// Puts a freshly signed-in person at the keyboard: whoever was there is locked, the
-    /// oldest locked person leaves if eight are signed in already, and a kept session's
-    /// token goes to the vault (when the vault fails, the session is stored as not kept and
-    /// the person is told).
-    async fn admit(&self, signed: SignedIn, remember: bool) -> Result<SignedInView, AuthError> {
+    /// Under the keyboard lock: puts a freshly signed-in person at the keyboard: whoever
+    /// was there is locked, the oldest locked person leaves if eight are signed in already,
+    /// and a kept session's token goes to the vault (when the vault fails, the session is
+    /// stored as not kept and the person is told). Notices go with the answer and to the
+    /// next screen's `session`.
+    async fn admit(&self, mut signed: SignedIn, remember: bool) -> Result<SignedInView, AuthError> {
         let now = self.now();
-        self.step_away(&signed.user.id).await?;
+        let key = signed.data_key.take();
+        self.step_away(&signed.user.id).await;
+        self.drop_half_done();
         let mut notice = self.make_room().await?;
         let normalized = Username::parse(&signed.user.username)
             .map(|n| n.normalized().to_owned())
@@ -196,6 +209,7 @@ impl AuthService {
             desk.last_activity = now;
             replaced
         };
+        self.hold_key(&signed.user.id, key);
         if let Some(old) = replaced {
             let accounts = self.accounts().await?;
             blocking(move || accounts.invalidate_session(&old.token)).await??;
@@ -217,6 +231,12 @@ impl AuthService {
         let accounts = self.accounts().await?;
         let user = signed.user.clone();
         let profile = blocking(move || profile_of(&accounts, user)).await??;
+        if signed.second_step_warning {
+            self.notify(Notice::second_step_failed());
+        }
+        if let Some(notice) = &notice {
+            self.notify(notice.clone());
+        }
         let mut view = SignedInView::signed_in(profile, signed.recovery_codes.as_ref());
         view.notice = notice;
         Ok(view)

@@ -52,9 +52,8 @@ pub fn normalize(typed: &str) -> Option<Zeroizing<String>> {
 
 /// The stored hash of a normalized code of `user_id`.
 pub fn hash(user_id: &str, normalized: &str) -> String {
-    hex(&Sha256::digest(
-        format!("{user_id}:{normalized}").as_bytes(),
-    ))
+    let salted = Zeroizing::new(format!("{user_id}:{normalized}"));
+    hex(&Sha256::digest(salted.as_bytes()))
 }
 
 #[cfg(test)]

@@ -21,6 +21,9 @@ pub const USERNAME_MAX_CHARS: usize = 31;
 pub const PASSWORD_MIN_CHARS: usize = 8;
 /// Most characters in any password, new or entered at sign-in.
 pub const PASSWORD_MAX_CHARS: usize = 255;
+/// The most characters a typed code (authenticator or recovery) may have, checked before
+/// any normalisation: a recovery code with its dashes is 19.
+pub const CODE_MAX_CHARS: usize = 64;
 
 const COMMON_PASSWORDS_TEXT: &str = include_str!("common-passwords.txt");
 
@@ -153,6 +156,12 @@ fn common_passwords() -> &'static HashSet<&'static str> {
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .collect()
     })
+}
+
+/// Whether `typed` is short enough to be checked as a code (see [`CODE_MAX_CHARS`]); a
+/// longer one is refused before it is normalised or counted.
+pub fn code_fits(typed: &str) -> bool {
+    typed.len() <= CODE_MAX_CHARS * 4 && typed.chars().count() <= CODE_MAX_CHARS
 }
 
 /// Whether a lowercased password is on the bundled list of common passwords.

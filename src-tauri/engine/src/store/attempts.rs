@@ -1,7 +1,8 @@
 //! The `login_attempt` table: consecutive failed password checks, for throttling that
 //! survives restarts. Rows of real accounts are keyed by their key id; rows of names no
 //! account has are keyed by a keyed hash of the name, so what someone typed (often a
-//! password, in the wrong field) is never stored.
+//! password, in the wrong field) is never stored. The second step of a two-step sign-in
+//! has a counter of its own per account, beside the shared one.
 
 use crate::store::keys::KeyId;
 use rusqlite::types::{ToSql, ToSqlOutput};
@@ -9,6 +10,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 /// The prefix of the rows of names no account has.
 const UNKNOWN_PREFIX: &str = "unknown:";
+/// The prefix of the rows that count wrong codes at the second step of a sign-in.
+const SECOND_STEP_PREFIX: &str = "second-step:";
 
 /// Whose failures a row counts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,6 +20,8 @@ pub enum ThrottleKey {
     Account(KeyId),
     /// A name no account has, as the hex of its keyed hash.
     Unknown(String),
+    /// Wrong codes at the second step of a real account's sign-in (after a right password).
+    SecondStep(KeyId),
 }
 
 impl ToSql for ThrottleKey {
@@ -24,6 +29,9 @@ impl ToSql for ThrottleKey {
         Ok(match self {
             Self::Account(key) => ToSqlOutput::from(key.as_str()),
             Self::Unknown(digest) => ToSqlOutput::from(format!("{UNKNOWN_PREFIX}{digest}")),
+            Self::SecondStep(key) => {
+                ToSqlOutput::from(format!("{SECOND_STEP_PREFIX}{}", key.as_str()))
+            }
         })
     }
 }
@@ -66,10 +74,24 @@ pub fn add_failure(c: &Connection, key: &ThrottleKey, now: i64) -> rusqlite::Res
     .map(drop)
 }
 
-/// Takes back one failure (the reservation of a password that was right, when a second
-/// step is still to come).
-pub fn take_back(c: &Connection, key: &ThrottleKey) -> rusqlite::Result<()> {
-    c.prepare_cached("UPDATE login_attempt SET failures = max(failures - 1, 0) WHERE key_id = ?1")?
+/// Takes back the failure that an attempt reserved at `reserved_at` (a password that was
+/// right, when a second step is still to come): one failure fewer, and, unless another
+/// failure was recorded since, the time of the failure before it (`previous_at`, none when
+/// there was none), so that the wait it left behind is not made longer by a right password.
+pub fn take_back(
+    c: &Connection,
+    key: &ThrottleKey,
+    reserved_at: i64,
+    previous_at: Option<i64>,
+) -> rusqlite::Result<()> {
+    c.prepare_cached(
+        "UPDATE login_attempt
+         SET failures = max(failures - 1, 0),
+             last_failure_at = CASE WHEN last_failure_at = ?2 THEN ?3 ELSE last_failure_at END
+         WHERE key_id = ?1",
+    )?
+    .execute(params![key, reserved_at, previous_at.unwrap_or(0)])?;
+    c.prepare_cached("DELETE FROM login_attempt WHERE key_id = ?1 AND failures = 0")?
         .execute([key])
         .map(drop)
 }

@@ -36,11 +36,21 @@ pub enum EventKind {
     TwoStepOn,
     /// Two-step sign-in was turned off (by its owner, or by an administrator).
     TwoStepOff,
+    /// An administrator's password was reset from the OS account's shell (the last resort).
+    ShellReset,
+    /// A person opened their private space, sealed by a reset, with a recovery code.
+    SpaceOpened,
+    /// A person chose to start again with an empty private space after a reset.
+    SpaceStartedOver,
+    /// The administrator turned key escrow on: they can recover members' private data.
+    EscrowOn,
+    /// The administrator turned key escrow off.
+    EscrowOff,
 }
 
 impl EventKind {
     /// Every kind of event (for checks that every kind has words in every language).
-    pub const ALL: [EventKind; 12] = [
+    pub const ALL: [EventKind; 17] = [
         Self::SignUp,
         Self::SignIn,
         Self::SignInFailed,
@@ -53,6 +63,11 @@ impl EventKind {
         Self::RecoveryCodesRenewed,
         Self::TwoStepOn,
         Self::TwoStepOff,
+        Self::ShellReset,
+        Self::SpaceOpened,
+        Self::SpaceStartedOver,
+        Self::EscrowOn,
+        Self::EscrowOff,
     ];
 
     /// The stored name of the event.
@@ -70,6 +85,11 @@ impl EventKind {
             Self::RecoveryCodesRenewed => "recovery-codes-renewed",
             Self::TwoStepOn => "two-step-on",
             Self::TwoStepOff => "two-step-off",
+            Self::ShellReset => "shell-reset",
+            Self::SpaceOpened => "space-opened",
+            Self::SpaceStartedOver => "space-started-over",
+            Self::EscrowOn => "escrow-on",
+            Self::EscrowOff => "escrow-off",
         }
     }
 }

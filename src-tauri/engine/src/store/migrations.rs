@@ -108,6 +108,40 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (user_id, code_hash)
     ) STRICT, WITHOUT ROWID;
     "#,
+    // 6: the private space. Each person's data key, wrapped by their password's key, each
+    // recovery code's key and (optionally) the administrator's escrow key, whose private
+    // half is wrapped by that administrator's data key (`escrow-key`); their notes and
+    // host apps' values sealed under it; the two-step secret sealed (`totp_sealed`; the
+    // clear `totp_secret` of older accounts is sealed and cleared at their next sign-in);
+    // `space_sealed_at`: an administrator's reset without escrow left the space sealed
+    // until a recovery code opens it.
+    r#"
+    CREATE TABLE data_key_wrap (
+        user_id    TEXT NOT NULL REFERENCES "user"(id) ON DELETE CASCADE,
+        kind       TEXT NOT NULL CHECK (kind IN ('password', 'recovery', 'escrow', 'escrow-key')),
+        name       TEXT NOT NULL,
+        wrapped    BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (user_id, kind, name)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE note (
+        id         TEXT PRIMARY KEY NOT NULL,
+        user_id    TEXT NOT NULL REFERENCES "user"(id) ON DELETE CASCADE,
+        title      BLOB NOT NULL,
+        body       BLOB NOT NULL,
+        updated_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX note_user_updated ON note(user_id, updated_at);
+    CREATE TABLE private_value (
+        user_id    TEXT NOT NULL REFERENCES "user"(id) ON DELETE CASCADE,
+        name_id    TEXT NOT NULL,
+        sealed     BLOB NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (user_id, name_id)
+    ) STRICT, WITHOUT ROWID;
+    ALTER TABLE "user" ADD COLUMN totp_sealed BLOB;
+    ALTER TABLE "user" ADD COLUMN space_sealed_at INTEGER;
+    "#,
 ];
 
 /// The schema version this build writes.

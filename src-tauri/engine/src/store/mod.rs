@@ -7,9 +7,12 @@
 
 pub mod attempts;
 pub mod audit;
+pub mod data_keys;
 pub mod db;
 pub mod keys;
 pub mod migrations;
+pub mod notes;
+pub mod private_values;
 pub mod recent;
 pub mod recovery_codes;
 pub mod sessions;

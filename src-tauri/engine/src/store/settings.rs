@@ -6,6 +6,7 @@ use zeroize::Zeroizing;
 const THROTTLE_KEY: &str = "throttle-key";
 const LOCK_AFTER_SECS: &str = "lock-after-secs";
 const TWO_STEP_FOR_ADMINS: &str = "two-step-for-admins";
+const ESCROW_PUBLIC_KEY: &str = "escrow-public-key";
 
 /// The language chosen by an OS account on the sign-in screen, if any.
 pub fn os_user_language(c: &Connection, os_user: &str) -> rusqlite::Result<Option<String>> {
@@ -34,6 +35,27 @@ pub fn set_two_step_for_admins(c: &Connection, required: bool) -> rusqlite::Resu
     c.prepare_cached("INSERT OR REPLACE INTO setting (name, value) VALUES (?1, ?2)")?
         .execute(params![TWO_STEP_FOR_ADMINS, i64::from(required)])
         .map(drop)
+}
+
+/// The administrator's escrow public key (X25519, 32 bytes), while key escrow is on.
+pub fn escrow_public_key(c: &Connection) -> rusqlite::Result<Option<[u8; 32]>> {
+    c.prepare_cached("SELECT value FROM setting WHERE name = ?1")?
+        .query_row([ESCROW_PUBLIC_KEY], |r| r.get::<_, Vec<u8>>(0))
+        .optional()
+        .map(|v| v.and_then(|v| v.try_into().ok()))
+}
+
+/// Turns key escrow on with `public` (or off with `None`).
+pub fn set_escrow_public_key(c: &Connection, public: Option<&[u8; 32]>) -> rusqlite::Result<()> {
+    match public {
+        Some(public) => c
+            .prepare_cached("INSERT OR REPLACE INTO setting (name, value) VALUES (?1, ?2)")?
+            .execute(params![ESCROW_PUBLIC_KEY, public.as_slice()]),
+        None => c
+            .prepare_cached("DELETE FROM setting WHERE name = ?1")?
+            .execute([ESCROW_PUBLIC_KEY]),
+    }
+    .map(drop)
 }
 
 /// After how many seconds without input a signed-in window locks: `Some(0)` is never,

@@ -161,37 +161,81 @@ pub fn delete(c: &Connection, user_id: &str) -> rusqlite::Result<bool> {
         .map(|n| n > 0)
 }
 
-/// A user's two-step secret and the last step a code was accepted for, when two-step
-/// sign-in is on.
-pub fn totp(c: &Connection, user_id: &str) -> rusqlite::Result<Option<(Vec<u8>, u64)>> {
-    c.prepare_cached(
-        r#"SELECT totp_secret, totp_last_step FROM "user"
-           WHERE id = ?1 AND totp_enabled_at IS NOT NULL"#,
-    )?
-    .query_row([user_id], |r| Ok((r.get(0)?, r.get::<_, i64>(1)?)))
-    .optional()
-    .map(|found| found.map(|(secret, step)| (secret, u64::try_from(step).unwrap_or(0))))
+/// A user's two-step secret, as stored, when two-step sign-in is on.
+pub struct StoredTotp {
+    /// The secret sealed under the person's data key.
+    pub sealed: Option<Vec<u8>>,
+    /// The secret in the clear, as versions before the private space stored it (sealed
+    /// and cleared at the person's next password).
+    pub clear: Option<Vec<u8>>,
+    /// The last step a code was accepted for.
+    pub last_step: u64,
 }
 
-/// Turns two-step sign-in on with `secret` (accepted at `step`), or off (`None`).
+/// A user's two-step secret and the last step a code was accepted for, when two-step
+/// sign-in is on.
+pub fn totp(c: &Connection, user_id: &str) -> rusqlite::Result<Option<StoredTotp>> {
+    c.prepare_cached(
+        r#"SELECT totp_sealed, totp_secret, totp_last_step FROM "user"
+           WHERE id = ?1 AND totp_enabled_at IS NOT NULL"#,
+    )?
+    .query_row([user_id], |r| {
+        Ok(StoredTotp {
+            sealed: r.get(0)?,
+            clear: r.get(1)?,
+            last_step: u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+        })
+    })
+    .optional()
+}
+
+/// Turns two-step sign-in on with its `sealed` secret (accepted at `step`), or off
+/// (`None`). Any secret in the clear is removed either way.
 pub fn set_totp(
     c: &Connection,
     user_id: &str,
-    secret: Option<&[u8]>,
+    sealed: Option<&[u8]>,
     step: u64,
     now: i64,
 ) -> rusqlite::Result<()> {
     c.prepare_cached(
-        r#"UPDATE "user" SET totp_secret = ?1, totp_enabled_at = ?2, totp_last_step = ?3
+        r#"UPDATE "user" SET totp_sealed = ?1, totp_secret = NULL, totp_enabled_at = ?2,
+               totp_last_step = ?3
            WHERE id = ?4"#,
     )?
     .execute(params![
-        secret,
-        secret.map(|_| now),
+        sealed,
+        sealed.map(|_| now),
         i64::try_from(step).unwrap_or(i64::MAX),
         user_id
     ])
     .map(drop)
+}
+
+/// Replaces a secret kept in the clear by older versions with its sealed form.
+pub fn seal_clear_totp(c: &Connection, user_id: &str, sealed: &[u8]) -> rusqlite::Result<()> {
+    c.prepare_cached(
+        r#"UPDATE "user" SET totp_sealed = ?1, totp_secret = NULL
+           WHERE id = ?2 AND totp_secret IS NOT NULL"#,
+    )?
+    .execute(params![sealed, user_id])
+    .map(drop)
+}
+
+/// Whether an administrator's reset left the person's private space sealed (until one of
+/// their recovery codes opens it).
+pub fn space_sealed(c: &Connection, user_id: &str) -> rusqlite::Result<bool> {
+    c.prepare_cached(r#"SELECT space_sealed_at IS NOT NULL FROM "user" WHERE id = ?1"#)?
+        .query_row([user_id], |r| r.get(0))
+        .optional()
+        .map(|found| found.unwrap_or(false))
+}
+
+/// Marks the private space sealed by a reset (`Some(now)`), or open again (`None`).
+pub fn set_space_sealed(c: &Connection, user_id: &str, at: Option<i64>) -> rusqlite::Result<()> {
+    c.prepare_cached(r#"UPDATE "user" SET space_sealed_at = ?1 WHERE id = ?2"#)?
+        .execute(params![at, user_id])
+        .map(drop)
 }
 
 /// Records that a code of `step` was used, unless a code of that step or a later one was

@@ -123,14 +123,30 @@ fn stored_hash_is_an_argon2id_phc_string_with_the_default_parameters() {
         })
         .unwrap();
     assert_eq!(key_id, "username:hashed");
-    assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
+    assert!(
+        phc.starts_with("$argon2id-hkdf$v=19$m=19456,t=2,p=1$"),
+        "{phc}"
+    );
     independent_verify(&phc, GOOD_PW);
 }
 
-/// Verifies a PHC string with the reference C implementation (Python's argon2-cffi, Debian
-/// package python3-argon2, which `make test` installs), not with this crate.
+/// Verifies a stored verifier (see the README: HKDF-SHA256 of the argon2id output) with the
+/// reference C implementation of argon2id (Python's argon2-cffi, Debian package
+/// python3-argon2, which `make test` installs) and Python's own HMAC, not with this crate.
 fn independent_verify(phc: &str, password: &str) {
-    let script = "import sys, argon2; argon2.PasswordHasher().verify(sys.argv[1], sys.argv[2])";
+    let script = r#"
+import sys, base64, hmac, hashlib
+from argon2.low_level import hash_secret_raw, Type
+_, ident, v, params, salt, verifier = sys.argv[1].split("$")
+assert ident == "argon2id-hkdf" and v == "v=19"
+p = dict(kv.split("=") for kv in params.split(","))
+b64 = lambda s: base64.b64decode(s + "=" * (-len(s) % 4))
+raw = hash_secret_raw(sys.argv[2].encode(), b64(salt), time_cost=int(p["t"]),
+    memory_cost=int(p["m"]), parallelism=int(p["p"]), hash_len=32, type=Type.ID)
+prk = hmac.new(b"", raw, hashlib.sha256).digest()
+okm = hmac.new(prk, b"latchkey/v1 password verifier" + b"\x01", hashlib.sha256).digest()
+sys.exit(0 if hmac.compare_digest(okm, b64(verifier)) else 1)
+"#;
     let python = ["/usr/bin/python3", "python3"]
         .into_iter()
         .find(|py| {
@@ -281,7 +297,7 @@ fn a_weaker_stored_hash_is_upgraded_on_success_and_never_on_failure() {
     a.verify_credentials("upgrader", &pw(GOOD_PW), T0).unwrap();
     let after = stored();
     assert!(
-        after.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        after.starts_with("$argon2id-hkdf$v=19$m=19456,t=2,p=1$"),
         "{after}"
     );
     assert_eq!(

@@ -69,3 +69,64 @@ pub fn reset(a: &Accounts, admin: &latchkey_engine::Session, member: &str) -> Op
     let result = a.admin_reset_password(admin, member, &pw(GOOD_PW), T0 + 1);
     result.ok().map(|t| t.expose().to_owned())
 }
+
+/// A small deterministic generator, so a failing run can be repeated.
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    pub fn next(&mut self, below: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % below
+    }
+}
+
+/// Runs the ignored test `child_test` of this test binary as a child process with `envs`,
+/// waits until it prints `OPENED`, lets it run for `run_for`, kills it with SIGKILL and
+/// returns every line it printed.
+pub fn run_and_kill(
+    child_test: &str,
+    envs: &[(&str, &std::ffi::OsStr)],
+    run_for: std::time::Duration,
+) -> Vec<String> {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    use std::sync::{Arc, Mutex};
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args([
+            child_test,
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .envs(envs.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let lines = Arc::new(Mutex::new(Vec::<String>::new()));
+    let reader = {
+        let lines = lines.clone();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                lines.lock().unwrap().push(line);
+            }
+        })
+    };
+    while !lines.lock().unwrap().iter().any(|l| l.contains("OPENED")) {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("the child could not start on the database left by the last kill ({status})");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    std::thread::sleep(run_for);
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    reader.join().unwrap();
+    let lines = lines.lock().unwrap().clone();
+    lines
+}

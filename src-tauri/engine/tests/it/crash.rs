@@ -3,10 +3,7 @@
 //! intact, every signup the child reported must still be there, and the next start works.
 use crate::common::*;
 use latchkey_engine::Accounts;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// The number of kills; `LATCHKEY_CRASH_KILLS` overrides it.
@@ -36,19 +33,6 @@ fn crash_child() {
         let _ = a.verify_credentials(&name, &pw("wrong-password"), T0 + i);
         a.sign_out(&again.token, T0 + i).expect("sign out");
         drop(signed);
-    }
-}
-
-/// A small deterministic generator, so a failing run can be repeated.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, below: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (self.0 >> 33) % below
     }
 }
 
@@ -91,49 +75,20 @@ fn crash_during_writes_loses_nothing() {
         .unwrap_or(KILLS);
     let dir = temp_dir();
     Accounts::open(dir.path(), cheap_config(64)).unwrap();
-    let exe = std::env::current_exe().unwrap();
     let mut rng = Lcg(0x1a7c_4e11);
     let mut reported_all = Vec::new();
     let mut mid_run_kills = 0;
     for round in 0..kills {
-        let mut child = Command::new(&exe)
-            .args([
-                "crash::crash_child",
-                "--exact",
-                "--ignored",
-                "--nocapture",
-                "--test-threads=1",
-            ])
-            .env("LATCHKEY_CRASH_DIR", dir.path())
-            .env("LATCHKEY_CRASH_TAG", format!("r{round}"))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let lines = Arc::new(Mutex::new(Vec::<String>::new()));
-        let reader = {
-            let lines = lines.clone();
-            let stdout = child.stdout.take().unwrap();
-            std::thread::spawn(move || {
-                for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                    lines.lock().unwrap().push(line);
-                }
-            })
-        };
-        // Wait until the child has the database open, then kill it somewhere in its loop.
-        while !lines.lock().unwrap().iter().any(|l| l.contains("OPENED")) {
-            if let Ok(Some(status)) = child.try_wait() {
-                panic!("round {round}: the child could not start on the database left by the last kill ({status})");
-            }
-            std::thread::sleep(Duration::from_millis(1));
-        }
-        std::thread::sleep(Duration::from_micros(rng.next(40_000)));
-        child.kill().unwrap(); // SIGKILL
-        child.wait().unwrap();
-        reader.join().unwrap();
+        let tag = format!("r{round}");
+        let lines = run_and_kill(
+            "crash::crash_child",
+            &[
+                ("LATCHKEY_CRASH_DIR", dir.path().as_os_str()),
+                ("LATCHKEY_CRASH_TAG", tag.as_ref()),
+            ],
+            Duration::from_micros(rng.next(40_000)),
+        );
         let reported: Vec<String> = lines
-            .lock()
-            .unwrap()
             .iter()
             .filter_map(|l| {
                 l.split_once("CREATED ")

@@ -6,12 +6,17 @@ mod common;
 
 mod accounts;
 mod admin;
+mod at_rest;
 mod concurrency;
 mod crash;
+mod crash_private;
+mod escrow;
 mod hardening;
 mod lock;
+mod private_space;
 mod races;
 mod recovery;
+mod second_step;
 mod sessions;
 mod storage;
 mod two_step;

@@ -71,7 +71,7 @@ fn a_recovery_code_sets_a_new_password_once_and_ends_every_session() {
             T0 + 20
         )
         .unwrap_err(),
-        AuthError::InvalidCredentials
+        AuthError::InvalidRecoveryCode
     );
     let events = a.recent_events(1).unwrap();
     assert_eq!(events[0].kind, "sign-in-failed");
@@ -99,7 +99,7 @@ fn new_codes_void_the_old_ones_and_the_new_password_follows_the_rules() {
     assert!(new.iter().all(|c| !old.contains(c)));
     assert_eq!(
         code(a.recover_with_code("renewer", &old[0], &pw("Brand-New-Start-8"), false, T0 + 2)),
-        "INVALID_CREDENTIALS"
+        "INVALID_RECOVERY_CODE"
     );
     assert_eq!(
         code(a.recover_with_code("renewer", &new[0], &pw("password1"), false, T0 + 3)),
@@ -126,7 +126,7 @@ fn wrong_codes_share_the_sign_in_throttle_and_unknown_names_cost_the_same() {
                 false,
                 T0 + 2 + i
             )),
-            "INVALID_CREDENTIALS"
+            "INVALID_RECOVERY_CODE"
         );
     }
     assert_eq!(count(dir.path(), "SELECT failures FROM login_attempt"), 4);
@@ -154,7 +154,7 @@ fn wrong_codes_share_the_sign_in_throttle_and_unknown_names_cost_the_same() {
             false,
             at,
         );
-        assert_eq!(code(answer), "INVALID_CREDENTIALS");
+        assert_eq!(code(answer), "INVALID_RECOVERY_CODE");
         started.elapsed()
     };
     let (mut known, mut unknown) = (Vec::new(), Vec::new());
@@ -245,7 +245,7 @@ fn an_administrator_reset_voids_the_codes_and_the_new_password_brings_new_ones()
     assert_eq!(a.recovery_codes_left(&member.user.id).unwrap(), 0);
     assert_eq!(
         code(a.recover_with_code("member", &old[0], &pw("Brand-New-Start-8"), false, T0 + 2)),
-        "INVALID_CREDENTIALS"
+        "INVALID_RECOVERY_CODE"
     );
     let signed = a.sign_in("member", &temporary, false, T0 + 3).unwrap();
     let fresh = a

@@ -70,10 +70,9 @@ fn a_first_version_database_opens_and_upgrades_in_place() {
                 .unwrap(),
             1
         );
-        // A version-1 app wrote this account and session.
-        let hasher =
-            latchkey_engine::policy::hashing::PasswordHasher::new(Default::default()).unwrap();
-        let phc = hasher.hash(GOOD_PW).unwrap();
+        // A version-1 app wrote this account and session, with a plain argon2id PHC hash
+        // (of GOOD_PW, made by the reference implementation through Python's argon2-cffi).
+        let phc = "$argon2id$v=19$m=19456,t=2,p=1$uvrDaVIHJepISmWXpcQedA$8PaoX6JMuvVEYDwAhE6zkDytPY28IplA3ADaXyAexJA";
         conn.execute(
             r#"INSERT INTO "user" VALUES ('olduser00000001', 'OldTimer', ?1, NULL)"#,
             [T0],
@@ -101,6 +100,21 @@ fn a_first_version_database_opens_and_upgrades_in_place() {
         a.verify_credentials("oldtimer", &pw(GOOD_PW), T0).unwrap(),
         "olduser00000001"
     );
+    // Its next correct password moved it to Latchkey's verifier and gave it a data key.
+    let stored: String = rusqlite::Connection::open(dir.path().join("latchkey.db"))
+        .unwrap()
+        .query_row(r#"SELECT hashed_password FROM "key""#, [], |r| r.get(0))
+        .unwrap();
+    assert!(stored.starts_with("$argon2id-hkdf$v=19$"), "{stored}");
+    assert_eq!(
+        count(
+            dir.path(),
+            "SELECT count(*) FROM data_key_wrap WHERE kind = 'password'"
+        ),
+        1
+    );
+    let signed = a.sign_in("oldtimer", &pw(GOOD_PW), false, T0 + 1).unwrap();
+    assert!(signed.data_key.is_some());
     let token = latchkey_engine::SessionToken::new("A".repeat(42) + "B");
     let session = a.validate_session(&token, T0 + SECOND).unwrap().unwrap();
     assert!(

@@ -14,8 +14,8 @@ fn with_two_step(a: &Accounts, name: &str, at: i64) -> (String, Vec<u8>) {
         .uri
         .starts_with(&format!("otpauth://totp/Latchkey:{name}?secret=")));
     assert_eq!(
-        code(a.enable_two_step(&signed.user.id, &setup.secret, "000000", at)),
-        "INVALID_CREDENTIALS",
+        code(a.enable_two_step(&signed.user.id, &pw(GOOD_PW), &setup.secret, "000000", at)),
+        "INVALID_CODE",
         "not on without a matching code"
     );
     assert!(a
@@ -25,7 +25,7 @@ fn with_two_step(a: &Accounts, name: &str, at: i64) -> (String, Vec<u8>) {
         .two_step_since
         .is_none());
     let first = code_at(&setup.secret, at).unwrap();
-    a.enable_two_step(&signed.user.id, &setup.secret, &first, at)
+    a.enable_two_step(&signed.user.id, &pw(GOOD_PW), &setup.secret, &first, at)
         .unwrap();
     assert_eq!(
         a.get_user(&signed.user.id).unwrap().unwrap().two_step_since,
@@ -74,15 +74,18 @@ fn a_code_is_needed_after_the_password_and_works_once_within_a_step_either_side(
     let again = pending(&a, "twostep", at + 1);
     assert_eq!(
         a.finish_sign_in(&again, &previous, at + 1).unwrap_err(),
-        AuthError::InvalidCredentials
+        AuthError::InvalidCode
     );
-    assert_eq!(count(dir.path(), "SELECT failures FROM login_attempt"), 1);
+    assert_eq!(
+        count(
+            dir.path(),
+            "SELECT failures FROM login_attempt WHERE key_id NOT LIKE 'second-step:%'"
+        ),
+        1
+    );
     // Two steps away: refused.
     let far = code_at(&secret, at + 90_000).unwrap();
-    assert_eq!(
-        code(a.finish_sign_in(&again, &far, at + 2)),
-        "INVALID_CREDENTIALS"
-    );
+    assert_eq!(code(a.finish_sign_in(&again, &far, at + 2)), "INVALID_CODE");
     // The next step's code: accepted.
     let next = code_at(&secret, at + 30_000).unwrap();
     a.finish_sign_in(&again, &next, at + 3).unwrap();
@@ -98,12 +101,12 @@ fn wrong_codes_are_throttled_and_the_half_done_sign_in_expires_after_five_minute
     for i in 0..4 {
         assert_eq!(
             code(a.finish_sign_in(&half, "123456", t + 2 + i)),
-            "INVALID_CREDENTIALS"
+            "INVALID_CODE"
         );
     }
     assert_eq!(
         code(a.finish_sign_in(&half, "654321", t + 10)),
-        "INVALID_CREDENTIALS"
+        "INVALID_CODE"
     );
     let right = code_at(&secret, t + 20).unwrap();
     assert_eq!(
@@ -136,6 +139,7 @@ fn a_recovery_code_can_stand_in_for_the_code_and_turning_off_needs_both() {
     let setup = a.two_step_setup(&signed.user).unwrap();
     a.enable_two_step(
         &signed.user.id,
+        &pw(GOOD_PW),
         &setup.secret,
         &code_at(&setup.secret, t).unwrap(),
         t,
@@ -147,7 +151,7 @@ fn a_recovery_code_can_stand_in_for_the_code_and_turning_off_needs_both() {
     let half = pending(&a, "phoneless", t + 41_000);
     assert_eq!(
         code(a.finish_sign_in(&half, &recovery[0], t + 41_000)),
-        "INVALID_CREDENTIALS"
+        "INVALID_CODE"
     );
 
     let current = code_at(&setup.secret, t + 120_000).unwrap();
@@ -157,7 +161,7 @@ fn a_recovery_code_can_stand_in_for_the_code_and_turning_off_needs_both() {
     );
     assert_eq!(
         code(a.disable_two_step(&signed.user.id, &pw(GOOD_PW), "000000", t + 121_000)),
-        "INVALID_CREDENTIALS"
+        "INVALID_CODE"
     );
     a.disable_two_step(&signed.user.id, &pw(GOOD_PW), &current, t + 122_000)
         .unwrap();
@@ -215,8 +219,14 @@ fn codes_from_pyotp_are_accepted() {
         .unwrap();
     let pyotp_code = String::from_utf8(out.stdout).unwrap().trim().to_owned();
     assert_eq!(pyotp_code.len(), 6, "{pyotp_code}");
-    a.enable_two_step(&signed.user.id, &setup.secret, &pyotp_code, at)
-        .unwrap();
+    a.enable_two_step(
+        &signed.user.id,
+        &pw(GOOD_PW),
+        &setup.secret,
+        &pyotp_code,
+        at,
+    )
+    .unwrap();
     let uri_secret = setup
         .uri
         .split("secret=")
