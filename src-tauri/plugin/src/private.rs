@@ -73,22 +73,19 @@ impl AuthService {
     }
 
     /// Runs `f` with the person at the keyboard and their data key (see
-    /// [`AuthService::with_session`] for the checks made first).
+    /// [`AuthService::with_session`] for the checks made first; the key must be theirs).
     async fn with_space<T: Send + 'static>(
         &self,
         f: impl FnOnce(&latchkey_engine::Accounts, &str, &SecretKey, i64) -> Result<T, AuthError>
             + Send
             + 'static,
     ) -> Result<T, AuthError> {
-        let user_id = self
-            .with_session(Gate::Normal, |_, _, user, _| Ok(user.id.clone()))
-            .await?;
-        let key = self.key_of(&user_id).ok_or(AuthError::PrivateSpaceSealed)?;
+        let held = self.key_at_keyboard();
         self.with_session(Gate::Normal, move |accounts, _, user, now| {
-            if user.id != user_id {
-                return Err(AuthError::PrivateSpaceSealed);
+            match held.filter(|(owner, _)| *owner == user.id) {
+                Some((_, key)) => f(accounts, &user.id, &key, now),
+                None => Err(AuthError::PrivateSpaceSealed),
             }
-            f(accounts, &user.id, &key, now)
         })
         .await
     }
