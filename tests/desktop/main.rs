@@ -9,6 +9,7 @@ mod a11y;
 mod attacker;
 mod driver;
 mod e2e;
+mod escrow;
 mod keyboard;
 mod launch;
 mod lock;
