@@ -48,11 +48,13 @@ run: deps
 test: deps lint
 	cargo test --workspace --all-targets --no-fail-fast
 
-# Formatting, lints and docs of every crate, and the engine's independence from Tauri.
+# Formatting, lints and docs of every crate, the engine's independence from Tauri, and the
+# two library crates packaged as crates.io would take them (a dry run: nothing is uploaded).
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
+	cargo package --no-verify --allow-dirty --quiet -p latchkey-engine -p tauri-plugin-latchkey
 	@if cargo tree -p latchkey-engine -e normal,build --prefix none | grep -E '^(tauri|wry|tao)'; then \
 		echo "latchkey-engine must not depend on Tauri"; exit 1; fi
 

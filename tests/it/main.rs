@@ -7,6 +7,7 @@
 mod common;
 
 mod catalogs;
+mod command_list;
 mod commands;
 mod commands_account;
 mod commands_lock;

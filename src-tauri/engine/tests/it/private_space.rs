@@ -165,9 +165,15 @@ fn values_moved_between_people_or_names_fail_with_data_corrupted() {
     let note = a
         .save_note(&bob.user.id, &kb, None, "Diary", "dear", T0)
         .unwrap();
+    let mut title: Vec<u8> = c
+        .query_row("SELECT title FROM note WHERE id = ?1", [&note.id], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    title[30] ^= 1;
     c.execute(
-        "UPDATE note SET title = CAST(substr(title, 1, 30) || x'00' || substr(title, 32) AS BLOB)",
-        [],
+        "UPDATE note SET title = ?1 WHERE id = ?2",
+        rusqlite::params![title, note.id],
     )
     .unwrap();
     assert_eq!(

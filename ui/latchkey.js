@@ -1,0 +1,1 @@
+../src-tauri/plugin/guest-js/index.js
