@@ -16,7 +16,8 @@ use crate::policy::throttle;
 use crate::secret::Password;
 use crate::store::attempts::{self, ThrottleKey};
 use crate::store::audit::{self, EventKind};
-use crate::store::{data_keys, users};
+use crate::store::data_keys::{self, WrapKind};
+use crate::store::users;
 use rusqlite::Connection;
 
 pub use crate::authorization::REAUTH_WINDOW_MS;
@@ -35,9 +36,15 @@ impl Accounts {
         now: i64,
     ) -> Result<Vec<AccountSummary>, AuthError> {
         self.authorize_admin(admin, password, now)?;
-        let (rows, escrowed) = self
-            .db
-            .read(|c| Ok((users::all_with_attempts(c)?, data_keys::escrowed_users(c)?)))?;
+        let (rows, escrowed) = self.db.read(|c| {
+            let holds_escrow_key =
+                data_keys::get(c, &admin.user_id, WrapKind::EscrowKey, "")?.is_some();
+            let escrowed = match holds_escrow_key {
+                true => data_keys::escrowed_users(c)?,
+                false => Default::default(),
+            };
+            Ok((users::all_with_attempts(c)?, escrowed))
+        })?;
         Ok(rows
             .into_iter()
             .map(|(user, failures, last_failure_at)| AccountSummary {

@@ -126,9 +126,9 @@ pub struct AccountSummary {
     pub temporary_password_expires_at: Option<i64>,
     /// Whether two-step sign-in is on.
     pub two_step: bool,
-    /// Whether a password reset would keep its private data (key escrow is on and its data
-    /// key is wrapped for it); otherwise a reset seals it until one of its recovery codes
-    /// opens it.
+    /// Whether a password reset by the administrator who asked would keep its private data
+    /// (key escrow is on, its data key is wrapped for it and that administrator holds the
+    /// escrow key); otherwise a reset seals it until one of its recovery codes opens it.
     pub private_data_recoverable: bool,
 }
 

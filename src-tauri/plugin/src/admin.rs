@@ -19,9 +19,19 @@ impl AuthService {
         &self,
         password: Option<Password>,
     ) -> Result<Vec<AccountView>, AuthError> {
+        let held = self.key_at_keyboard().map(|(owner, _)| owner);
         self.with_session(Gate::Normal, move |a, s, _, now| {
             let accounts = a.admin_list_accounts(s, password.as_ref(), now)?;
-            Ok(accounts.into_iter().map(AccountView::from).collect())
+            // A reset keeps data only with this administrator's own key open in memory.
+            let key_open = held.as_deref() == Some(s.user_id.as_str());
+            Ok(accounts
+                .into_iter()
+                .map(|account| {
+                    let mut view = AccountView::from(account);
+                    view.private_data_recoverable &= key_open;
+                    view
+                })
+                .collect())
         })
         .await
     }
