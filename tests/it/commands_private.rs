@@ -259,3 +259,55 @@ fn with_key_escrow_on_a_reset_keeps_the_members_notes_and_everyone_is_told() {
     .unwrap();
     assert_eq!(titles(&app), ["Kept"]);
 }
+
+/// Review finding: a half-done two-step sign-in holds the password's key; it survived the
+/// lock, and its five minutes ran out without it being dropped.
+#[test]
+fn a_lock_or_five_minutes_drop_a_half_done_two_step_sign_in() {
+    use crate::commands_recovery::base32;
+    use latchkey_engine::policy::totp::code_at;
+    let dir = temp_dir();
+    let clock = ManualClock::at(T0);
+    let config = Config {
+        lock_after_override_secs: Some(0),
+        ..cheap_config(64)
+    };
+    let app = TestApp::start_full(
+        dir.path(),
+        Arc::new(MemoryVault::new()),
+        config,
+        Some(&clock),
+    );
+    app.call("signup", creds("Erin", GOOD_PW, false)).unwrap();
+    let setup = app.call("two_step_begin", json!({})).unwrap();
+    let secret = base32(setup["secret"].as_str().unwrap());
+    let code = code_at(&secret, clock.now()).unwrap();
+    app.call(
+        "two_step_enable",
+        json!({"code": code, "password": GOOD_PW}),
+    )
+    .unwrap();
+    app.call("logout", json!({})).unwrap();
+
+    clock.advance(30 * SECOND);
+    let half = app.call("login", creds("Erin", GOOD_PW, false)).unwrap();
+    assert_eq!(half["secondFactor"], true);
+    app.call("lock", json!({})).unwrap();
+    let code = code_at(&secret, clock.now()).unwrap();
+    assert_eq!(
+        err_code(app.call("second_factor", json!({"code": code}))),
+        "NOT_AUTHENTICATED",
+        "the lock dropped it"
+    );
+
+    clock.advance(30 * SECOND);
+    app.call("login", creds("Erin", GOOD_PW, false)).unwrap();
+    clock.advance(5 * MINUTE + SECOND);
+    app.call("activity", json!({})).unwrap();
+    let code = code_at(&secret, clock.now()).unwrap();
+    assert_eq!(
+        err_code(app.call("second_factor", json!({"code": code}))),
+        "NOT_AUTHENTICATED",
+        "dropped when its five minutes ran out, not kept until the next try"
+    );
+}

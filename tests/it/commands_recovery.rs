@@ -9,7 +9,7 @@ use std::sync::Arc;
 use tauri_plugin_latchkey::vault::MemoryVault;
 
 /// RFC 4648 base32 (spaces ignored), as the setup shows the secret.
-fn base32(text: &str) -> Vec<u8> {
+pub(crate) fn base32(text: &str) -> Vec<u8> {
     let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     let (mut bits, mut value, mut out) = (0u32, 0u32, Vec::new());
     for c in text.bytes().filter(|c| !c.is_ascii_whitespace()) {

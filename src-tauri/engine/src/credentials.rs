@@ -17,7 +17,7 @@ use crate::policy::tokens::keyed_digest;
 use crate::policy::{recovery_codes, throttle, totp};
 use crate::store::attempts::{self, ThrottleKey};
 use crate::store::audit::{self, EventKind};
-use crate::store::{keys, recovery_codes as codes, users, KeyId, WriteError};
+use crate::store::{data_keys, keys, recovery_codes as codes, users, KeyId, WriteError};
 use rusqlite::Connection;
 
 /// A password check that succeeded.
@@ -323,7 +323,8 @@ pub(crate) fn renew_codes_if_used_up(
     issue_recovery_codes(c, user_id, now, data_key).map(Some)
 }
 
-/// Uses up one of the person's recovery codes, if `typed` is one.
+/// Uses up one of the person's recovery codes, if `typed` is one: it signs in no more and
+/// its wrapping of the data key is deleted.
 ///
 /// # Errors
 /// A SQLite failure.
@@ -332,10 +333,16 @@ pub(crate) fn use_recovery_code(
     user_id: &str,
     typed: &str,
 ) -> rusqlite::Result<bool> {
-    match recovery_codes::normalize(typed) {
-        Some(code) => codes::take(c, user_id, &recovery_codes::hash(user_id, &code)),
-        None => Ok(false),
+    let Some(code) = recovery_codes::normalize(typed) else {
+        return Ok(false);
+    };
+    let hash = recovery_codes::hash(user_id, &code);
+    if !codes::take(c, user_id, &hash)? {
+        return Ok(false);
     }
+    // A used code opens nothing any more either.
+    data_keys::delete(c, user_id, data_keys::WrapKind::RecoveryCode, &hash)?;
+    Ok(true)
 }
 
 /// A fresh set of recovery codes for a user, replacing any earlier set, inside a write;

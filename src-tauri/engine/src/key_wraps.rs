@@ -8,7 +8,7 @@ use crate::policy::escrow_keys as escrow;
 use crate::policy::recovery_codes;
 use crate::policy::sealing::{Aad, Purpose, SecretKey};
 use crate::store::data_keys::{self, WrapKind};
-use crate::store::{settings, users, WriteError};
+use crate::store::{notes, private_values, settings, users, WriteError};
 use rusqlite::Connection;
 use zeroize::Zeroizing;
 
@@ -70,10 +70,18 @@ pub(crate) fn after_password(
             wrap_for_escrow(tx, user_id, &data_key, now)?;
             Ok(Space::Open(data_key))
         }
+        None if data_keys::exists(tx, user_id)? => {
+            // Only other wrappings (recovery codes, escrow): they are what opens it.
+            users::set_space_sealed(tx, user_id, Some(now))?;
+            Ok(Space::Sealed)
+        }
         None => {
             let Some(current) = current.or(checked) else {
                 return Ok(Space::Sealed);
             };
+            // Nothing opens an earlier key any more: what was sealed under it is erased
+            // already, and goes, so that the new space starts empty and whole.
+            erase_sealed_data(tx, user_id, now)?;
             let data_key = create(tx, user_id, current, now)?;
             seal_clear_totp(tx, user_id, &data_key)?;
             log::info!("private space made for an account that had none");
@@ -212,14 +220,14 @@ pub(crate) fn open_with_code(
     Ok(Some(data_key))
 }
 
-/// Whether `user_id`'s recovery codes open their private space (codes made before it do
-/// not: a new set does).
+/// Whether every one of `user_id`'s current recovery codes opens their private space
+/// (codes made before it, or while it was sealed by a reset, do not: a new set made with the
+/// space open does).
 ///
 /// # Errors
 /// A SQLite failure.
 pub(crate) fn codes_open_space(tx: &Connection, user_id: &str) -> rusqlite::Result<bool> {
-    Ok(data_keys::count(tx, user_id, WrapKind::RecoveryCode)? > 0
-        || crate::store::recovery_codes::count(tx, user_id)? == 0)
+    Ok(data_keys::codes_without_wrapping(tx, user_id)? == 0)
 }
 
 /// A two-step secret in the clear (wiped on drop) and the last step a code was used for.
@@ -261,6 +269,25 @@ pub(crate) fn totp_secret(
         }
         _ => Ok(None),
     }
+}
+
+/// Deletes what is sealed for `user_id` under a key nothing opens any more (their notes,
+/// values and sealed two-step secret, which turns two-step sign-in off); a secret kept in
+/// the clear by an older version stays, to be sealed.
+///
+/// # Errors
+/// A storage code.
+pub(crate) fn erase_sealed_data(
+    tx: &Connection,
+    user_id: &str,
+    now: i64,
+) -> Result<(), WriteError> {
+    notes::delete_all(tx, user_id)?;
+    private_values::delete_all(tx, user_id)?;
+    if users::totp(tx, user_id)?.is_some_and(|t| t.clear.is_none()) {
+        users::set_totp(tx, user_id, None, 0, now)?;
+    }
+    Ok(())
 }
 
 fn seal_clear_totp(tx: &Connection, user_id: &str, data_key: &SecretKey) -> Result<(), WriteError> {

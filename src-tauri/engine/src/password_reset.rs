@@ -52,13 +52,16 @@ pub(crate) fn apply(
     match data_key {
         Some(data_key) => {
             key_wraps::wrap_for_password(tx, user_id, data_key, &hash.wrap_key, now)?;
+            users::set_space_sealed(tx, user_id, None)?;
         }
         None => {
             data_keys::delete(tx, user_id, WrapKind::Password, "")?;
             if data_keys::exists(tx, user_id)? {
                 users::set_space_sealed(tx, user_id, Some(now))?;
             } else {
-                // Nothing opens the old key any more: the next password makes a new one.
+                // Nothing opens the old key any more: what it sealed goes, and the next
+                // password makes a new, empty space.
+                key_wraps::erase_sealed_data(tx, user_id, now)?;
                 users::set_space_sealed(tx, user_id, None)?;
             }
             users::set_totp(tx, user_id, None, 0, now)?;

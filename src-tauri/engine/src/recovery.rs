@@ -99,10 +99,13 @@ impl Accounts {
             .session
             .new_session(&token, &user_id, remember, now);
         let signed = self.db.write(|tx| {
+            // The code's wrapping first (taking the code deletes it); a code that does not
+            // sign in undoes this with the rest of the transaction.
+            let opened = key_wraps::open_with_code(tx, &user_id, code)?;
             if !credentials::use_recovery_code(tx, &user_id, code)? {
                 return Err(AuthError::InvalidRecoveryCode.into());
             }
-            let data_key = match key_wraps::open_with_code(tx, &user_id, code)? {
+            let data_key = match opened {
                 Some(opened) => {
                     key_wraps::wrap_for_password(tx, &user_id, &opened, &hash.wrap_key, now)?;
                     users::set_space_sealed(tx, &user_id, None)?;
@@ -112,10 +115,13 @@ impl Accounts {
                     Some(key_wraps::create(tx, &user_id, &hash.wrap_key, now)?)
                 }
                 None => {
-                    // A code made before the private space: the password is set, the space
-                    // stays sealed (its old password's wrapping no longer matches).
+                    // A code made before the private space (or while it was sealed): the
+                    // password is set; the space stays sealed (the old password's wrapping
+                    // no longer matches) until another wrapping opens it, and two-step
+                    // sign-in, whose secret is sealed in it, is turned off.
                     data_keys::delete(tx, &user_id, WrapKind::Password, "")?;
                     users::set_space_sealed(tx, &user_id, Some(now))?;
+                    users::set_totp(tx, &user_id, None, 0, now)?;
                     None
                 }
             };

@@ -106,6 +106,7 @@ impl AuthService {
             return Ok(true);
         }
         let now = self.now();
+        self.drop_expired_sign_in(now);
         let mut desk = self.desk();
         if desk.active().is_some_and(|p| {
             p.locked_at.is_none() && now - desk.last_activity >= ACTIVITY_RESOLUTION_MS
@@ -147,6 +148,8 @@ impl AuthService {
 
     /// Under the keyboard lock: locks the person at the keyboard, if any and not locked.
     async fn lock_at_keyboard(&self) -> Result<bool, AuthError> {
+        // A half-done two-step sign-in holds the password's key: any lock drops it.
+        self.drop_half_done();
         let person = self.desk().active().cloned();
         match person.filter(|p| p.locked_at.is_none()) {
             Some(person) => {

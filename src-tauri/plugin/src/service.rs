@@ -192,6 +192,17 @@ impl AuthService {
             .take();
     }
 
+    /// Drops a half-done two-step sign-in whose five minutes are over (it holds the
+    /// password's key; the window's input reports come often enough to find it).
+    pub(crate) fn drop_expired_sign_in(&self, now: i64) {
+        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        if pending.as_ref().is_some_and(|p| {
+            now.saturating_sub(p.started_at()) > latchkey_engine::signin::SECOND_FACTOR_WINDOW_MS
+        }) {
+            pending.take();
+        }
+    }
+
     /// Keeps a notice for the window's next look at the session.
     pub(crate) fn notify(&self, notice: Notice) {
         self.notices

@@ -41,6 +41,12 @@ pub fn wrap(
     zeroize::Zeroize::zeroize(&mut ephemeral_bytes);
     let ephemeral_public = PublicKey::from(&ephemeral).to_bytes();
     let shared = ephemeral.diffie_hellman(&PublicKey::from(*escrow_public));
+    if !shared.was_contributory() {
+        // A low-order "public key" (written into the file by someone) would make the
+        // wrapping key computable by anyone: refuse it.
+        log::error!("the escrow public key is not a valid X25519 key; nothing wrapped");
+        return Err(AuthError::DataCorrupted);
+    }
     let key = wrapping_key(shared.as_bytes(), &ephemeral_public, escrow_public);
     let mut out = ephemeral_public.to_vec();
     out.extend(key.wrap(data_key, Purpose::EscrowWrap, owner, "")?);
@@ -66,6 +72,9 @@ pub fn unwrap(
     let private = StaticSecret::from(*escrow_private.expose());
     let own_public = PublicKey::from(&private).to_bytes();
     let shared = private.diffie_hellman(&PublicKey::from(ephemeral_public));
+    if !shared.was_contributory() {
+        return Err(AuthError::DataCorrupted);
+    }
     let key = wrapping_key(shared.as_bytes(), &ephemeral_public, &own_public);
     key.unwrap_key(sealed, Purpose::EscrowWrap, owner, "")
 }
@@ -74,6 +83,18 @@ pub fn unwrap(
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_low_order_public_key_is_refused() {
+        let data = SecretKey::random().unwrap();
+        assert_eq!(
+            wrap(&data, &[0u8; 32], "bob"),
+            Err(AuthError::DataCorrupted)
+        );
+        let mut one = [0u8; 32];
+        one[0] = 1;
+        assert_eq!(wrap(&data, &one, "bob"), Err(AuthError::DataCorrupted));
+    }
 
     #[test]
     fn escrow_unwraps_with_the_private_half_only() {

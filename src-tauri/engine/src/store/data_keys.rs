@@ -72,6 +72,17 @@ pub fn count(c: &Connection, user_id: &str, kind: WrapKind) -> rusqlite::Result<
         .query_row(params![user_id, kind.as_str()], |r| r.get(0))
 }
 
+/// How many of `user_id`'s current recovery codes (the `recovery_code` table) have no
+/// wrapping of the data key (they sign in but do not open the private space).
+pub fn codes_without_wrapping(c: &Connection, user_id: &str) -> rusqlite::Result<u32> {
+    c.prepare_cached(
+        "SELECT count(*) FROM recovery_code AS r WHERE r.user_id = ?1 AND NOT EXISTS
+           (SELECT 1 FROM data_key_wrap AS w
+             WHERE w.user_id = r.user_id AND w.kind = 'recovery' AND w.name = r.code_hash)",
+    )?
+    .query_row([user_id], |r| r.get(0))
+}
+
 /// Removes one wrapping; returns whether it was there.
 pub fn delete(c: &Connection, user_id: &str, kind: WrapKind, name: &str) -> rusqlite::Result<bool> {
     c.prepare_cached("DELETE FROM data_key_wrap WHERE user_id = ?1 AND kind = ?2 AND name = ?3")?

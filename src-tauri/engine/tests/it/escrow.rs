@@ -147,3 +147,40 @@ fn deleting_the_administrator_who_holds_the_escrow_key_ends_escrow() {
         .unwrap();
     assert!(!a.key_escrow_on().unwrap());
 }
+
+/// Review finding: a reset without the escrow key sealed the space, and a later reset with
+/// it said "kept" but left the seal on.
+#[test]
+fn a_reset_with_the_escrow_key_after_one_without_opens_the_space_again() {
+    let (_dir, a) = engine();
+    let (admin, admin_key) = admin_with_key(&a);
+    a.admin_set_key_escrow(&admin.session, Some(&admin_key), true, &pw(GOOD_PW), T0 + 1)
+        .unwrap();
+    let mut bob = a.sign_up("bobby", &pw(GOOD_PW), false, T0 + 2).unwrap();
+    let key = bob.data_key.take().unwrap();
+    a.save_note(&bob.user.id, &key, None, "Mine", "x", T0 + 2)
+        .unwrap();
+    let (_, kept) = a
+        .admin_reset_password_keeping_data(&admin.session, None, &bob.user.id, &pw(GOOD_PW), T0 + 3)
+        .unwrap();
+    assert!(!kept);
+    let (temporary, kept) = a
+        .admin_reset_password_keeping_data(
+            &admin.session,
+            Some(&admin_key),
+            &bob.user.id,
+            &pw(GOOD_PW),
+            T0 + 4,
+        )
+        .unwrap();
+    assert!(kept);
+    let opened = a
+        .sign_in("bobby", &pw(temporary.expose()), false, T0 + 5)
+        .unwrap()
+        .data_key
+        .expect("kept means open");
+    assert_eq!(
+        a.list_notes(&bob.user.id, &opened, None).unwrap()[0].title,
+        "Mine"
+    );
+}

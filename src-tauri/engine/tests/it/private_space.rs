@@ -467,3 +467,147 @@ fn deleting_the_account_erases_every_wrapping_and_value() {
         );
     }
 }
+
+/// Review finding: an account whose only wrapping was its password's (codes from before
+/// the private space), reset by the administrator, got a new key at its next password while
+/// its old notes stayed behind, so that its list failed with DATA_CORRUPTED for good.
+#[test]
+fn a_reset_that_leaves_nothing_to_open_the_old_key_starts_an_empty_space() {
+    let (dir, a) = engine();
+    let admin = a.sign_up("admin", &pw(GOOD_PW), false, T0).unwrap();
+    let mut old = a.sign_up("oldtimer", &pw(GOOD_PW), false, T0).unwrap();
+    let key = old.data_key.take().unwrap();
+    a.save_note(&old.user.id, &key, None, "Lost", "with the key", T0)
+        .unwrap();
+    a.put_private_value(&old.user.id, &key, "v", "1", T0)
+        .unwrap();
+    // As if its codes predated the private space: no code wraps the key.
+    raw(dir.path())
+        .execute("DELETE FROM data_key_wrap WHERE kind = 'recovery'", [])
+        .unwrap();
+    let temporary = reset(&a, &admin.session, &old.user.id).unwrap();
+    let fresh = a
+        .sign_in("oldtimer", &pw(&temporary), false, T0 + 2)
+        .unwrap()
+        .data_key
+        .expect("a new, empty space");
+    assert!(fresh != key);
+    assert!(a.list_notes(&old.user.id, &fresh, None).unwrap().is_empty());
+    assert!(a
+        .list_private_values(&old.user.id, &fresh)
+        .unwrap()
+        .is_empty());
+}
+
+/// Review findings: recovering with a code that does not open the space turned nothing
+/// off, so two-step sign-in asked for codes that could no longer be checked; and a code
+/// used as the second step still unwrapped the data key afterwards.
+#[test]
+fn codes_that_cannot_open_the_space_turn_two_step_off_and_used_codes_open_nothing() {
+    let (dir, a) = engine();
+    let admin = a.sign_up("admin", &pw(GOOD_PW), false, T0).unwrap();
+    let carl = a.sign_up("carlton", &pw(GOOD_PW), false, T0).unwrap();
+    let codes: Vec<String> = carl
+        .recovery_codes
+        .unwrap()
+        .expose()
+        .map(str::to_owned)
+        .collect();
+    let setup = a.two_step_setup(&carl.user).unwrap();
+    let t = T0 + 60_000;
+    a.enable_two_step(
+        &carl.user.id,
+        &pw(GOOD_PW),
+        &setup.secret,
+        &code_at(&setup.secret, t).unwrap(),
+        t,
+    )
+    .unwrap();
+    // A code used as the second step: it signs in once and opens nothing afterwards.
+    let SignInStep::SecondFactor(pending) = a
+        .sign_in_steps("carlton", &pw(GOOD_PW), false, t + 1)
+        .unwrap()
+    else {
+        panic!("two-step is on")
+    };
+    assert!(a
+        .finish_sign_in(&pending, &codes[0], t + 2)
+        .unwrap()
+        .data_key
+        .is_some());
+    let temporary = reset(&a, &admin.session, &carl.user.id).unwrap();
+    a.sign_in("carlton", &pw(&temporary), false, t + 3).unwrap();
+    assert_eq!(
+        code(a.unseal_private_space(&carl.user.id, &codes[0], &pw(&temporary), t + 4)),
+        "INVALID_RECOVERY_CODE"
+    );
+    a.unseal_private_space(&carl.user.id, &codes[1], &pw(&temporary), t + 5)
+        .unwrap();
+
+    // Now as if its codes predated the private space, with two-step on again.
+    let setup = a
+        .two_step_setup(&a.get_user(&carl.user.id).unwrap().unwrap())
+        .unwrap();
+    let t = t + 120_000;
+    a.enable_two_step(
+        &carl.user.id,
+        &pw(&temporary),
+        &setup.secret,
+        &code_at(&setup.secret, t).unwrap(),
+        t,
+    )
+    .unwrap();
+    let fresh: Vec<String> = a
+        .new_recovery_codes(&carl.user.id, &pw(&temporary), t + 1)
+        .unwrap()
+        .expose()
+        .map(str::to_owned)
+        .collect();
+    assert!(a.recovery_codes_open_space(&carl.user.id).unwrap());
+    raw(dir.path())
+        .execute("DELETE FROM data_key_wrap WHERE kind = 'recovery'", [])
+        .unwrap();
+    assert!(!a.recovery_codes_open_space(&carl.user.id).unwrap());
+    let signed = a
+        .recover_with_code("carlton", &fresh[0], &pw("indigo-Meadow-77"), false, t + 2)
+        .unwrap();
+    assert!(signed.data_key.is_none(), "sealed: the code opens nothing");
+    assert!(
+        signed.user.two_step_since.is_none(),
+        "two-step sign-in is off: its secret is sealed in a space nothing opens now"
+    );
+    assert!(matches!(
+        a.sign_in_steps("carlton", &pw("indigo-Meadow-77"), false, t + 3)
+            .unwrap(),
+        SignInStep::Done(_)
+    ));
+}
+
+/// Review finding: after a reset, the codes made with the forced password change do not
+/// open the sealed space (the codes from before the reset do), and the status said they did.
+#[test]
+fn after_a_reset_the_new_codes_are_said_not_to_open_the_space_until_it_is_unsealed() {
+    let (_dir, a) = engine();
+    let admin = a.sign_up("admin", &pw(GOOD_PW), false, T0).unwrap();
+    let dana = a.sign_up("danaher", &pw(GOOD_PW), false, T0).unwrap();
+    let codes: Vec<String> = dana
+        .recovery_codes
+        .unwrap()
+        .expose()
+        .map(str::to_owned)
+        .collect();
+    assert!(a.recovery_codes_open_space(&dana.user.id).unwrap());
+    let temporary = reset(&a, &admin.session, &dana.user.id).unwrap();
+    a.change_password(
+        &dana.user.id,
+        &pw(&temporary),
+        &pw("indigo-Meadow-77"),
+        None,
+        T0 + 2,
+    )
+    .unwrap();
+    assert!(!a.recovery_codes_open_space(&dana.user.id).unwrap());
+    a.unseal_private_space(&dana.user.id, &codes[3], &pw("indigo-Meadow-77"), T0 + 3)
+        .unwrap();
+    assert!(a.recovery_codes_open_space(&dana.user.id).unwrap());
+}
