@@ -16,6 +16,7 @@ mod lock;
 mod private_space;
 mod races;
 mod recovery;
+mod resets;
 mod second_step;
 mod sessions;
 mod storage;
