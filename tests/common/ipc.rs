@@ -72,6 +72,17 @@ impl TestApp {
         Self { app, window }
     }
 
+    /// An app over `dir` with cheap argon2id, an in-memory vault, the time from `clock` and
+    /// the idle lock after `lock_after_secs` (`0`: never).
+    pub fn start_clocked(dir: &Path, clock: &ManualClock, lock_after_secs: u64) -> Self {
+        let config = Config {
+            lock_after_override_secs: Some(lock_after_secs),
+            ..super::cheap_config(64)
+        };
+        let vault = Arc::new(tauri_plugin_latchkey::vault::MemoryVault::new());
+        Self::start_full(dir, vault, config, Some(clock))
+    }
+
     /// Calls one of the account plugin's commands (`signup` is `plugin:latchkey|signup`) as the
     /// `main` window would; `Ok(payload)` or `Err(error payload)`.
     pub fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {

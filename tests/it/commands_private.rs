@@ -4,7 +4,6 @@
 //! given; limits and wrong input answered with codes.
 use crate::common::ipc::*;
 use crate::common::*;
-use latchkey_engine::Config;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use tauri_plugin_latchkey::vault::MemoryVault;
@@ -27,16 +26,7 @@ fn save(app: &TestApp, title: &str, body: &str) -> Value {
 fn each_person_sees_only_their_notes_and_a_lock_or_a_switch_drops_the_key() {
     let dir = temp_dir();
     let clock = ManualClock::at(T0);
-    let config = Config {
-        lock_after_override_secs: Some(60),
-        ..cheap_config(64)
-    };
-    let app = TestApp::start_full(
-        dir.path(),
-        Arc::new(MemoryVault::new()),
-        config,
-        Some(&clock),
-    );
+    let app = TestApp::start_clocked(dir.path(), &clock, 60);
     app.call("signup", creds("Alice", GOOD_PW, false)).unwrap();
     assert!(app.holds_key());
     assert_eq!(
@@ -268,16 +258,7 @@ fn a_lock_or_five_minutes_drop_a_half_done_two_step_sign_in() {
     use latchkey_engine::policy::totp::code_at;
     let dir = temp_dir();
     let clock = ManualClock::at(T0);
-    let config = Config {
-        lock_after_override_secs: Some(0),
-        ..cheap_config(64)
-    };
-    let app = TestApp::start_full(
-        dir.path(),
-        Arc::new(MemoryVault::new()),
-        config,
-        Some(&clock),
-    );
+    let app = TestApp::start_clocked(dir.path(), &clock, 0);
     app.call("signup", creds("Erin", GOOD_PW, false)).unwrap();
     let setup = app.call("two_step_begin", json!({})).unwrap();
     let secret = base32(setup["secret"].as_str().unwrap());

@@ -3,10 +3,7 @@
 use crate::common::ipc::*;
 use crate::common::*;
 use latchkey_engine::policy::totp::code_at;
-use latchkey_engine::Config;
 use serde_json::{json, Value};
-use std::sync::Arc;
-use tauri_plugin_latchkey::vault::MemoryVault;
 
 /// RFC 4648 base32 (spaces ignored), as the setup shows the secret.
 pub(crate) fn base32(text: &str) -> Vec<u8> {
@@ -27,11 +24,7 @@ pub(crate) fn base32(text: &str) -> Vec<u8> {
 
 fn start(dir: &std::path::Path) -> (TestApp, ManualClock) {
     let clock = ManualClock::at(T0 + 1_000 * 30_000);
-    let config = Config {
-        lock_after_override_secs: Some(0),
-        ..cheap_config(64)
-    };
-    let app = TestApp::start_full(dir, Arc::new(MemoryVault::new()), config, Some(&clock));
+    let app = TestApp::start_clocked(dir, &clock, 0);
     (app, clock)
 }
 

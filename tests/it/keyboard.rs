@@ -167,16 +167,7 @@ fn at_start_only_the_person_at_the_keyboard_is_unlocked() {
 fn signing_out_and_switching_drop_a_half_done_second_step_and_set_up() {
     let dir = temp_dir();
     let clock = ManualClock::at(T0 + 1000 * 30_000);
-    let config = Config {
-        lock_after_override_secs: Some(0),
-        ..cheap_config(64)
-    };
-    let app = TestApp::start_full(
-        dir.path(),
-        Arc::new(MemoryVault::new()),
-        config,
-        Some(&clock),
-    );
+    let app = TestApp::start_clocked(dir.path(), &clock, 0);
     app.call("signup", creds("Erin", GOOD_PW, false)).unwrap();
     let setup = app.call("two_step_begin", json!({})).unwrap();
     app.call("switch_user", json!({})).unwrap();
@@ -237,16 +228,7 @@ fn base32_decode(text: &str) -> Vec<u8> {
 fn notices_reach_the_next_screen_with_their_names() {
     let dir = temp_dir();
     let clock = ManualClock::at(T0 + 2000 * 30_000);
-    let config = Config {
-        lock_after_override_secs: Some(0),
-        ..cheap_config(64)
-    };
-    let app = TestApp::start_full(
-        dir.path(),
-        Arc::new(MemoryVault::new()),
-        config,
-        Some(&clock),
-    );
+    let app = TestApp::start_clocked(dir.path(), &clock, 0);
     for i in 1..=8 {
         app.call("signup", creds(&format!("person-{i}"), GOOD_PW, false))
             .unwrap();
