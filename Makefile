@@ -47,6 +47,7 @@ run: deps
 
 test: deps lint
 	cargo test --workspace --all-targets --no-fail-fast
+	cargo test --workspace --doc
 
 # Formatting, lints and docs of every crate, the engine's independence from Tauri, and the
 # two library crates packaged as crates.io would take them (a dry run: nothing is uploaded).

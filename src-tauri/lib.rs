@@ -15,8 +15,6 @@ use tauri_plugin_latchkey::engine::{now_ms, Config};
 use tauri_plugin_latchkey::vault::TokenVault;
 use tauri_plugin_latchkey::AuthService;
 
-include!(concat!(env!("OUT_DIR"), "/languages.rs"));
-
 /// The app identifier: also the keyring service name.
 pub const APP_IDENTIFIER: &str = "org.latchkey.Latchkey";
 
@@ -64,8 +62,7 @@ pub fn context<R: Runtime>() -> tauri::Context<R> {
 pub fn run_app<R: Runtime>(builder: Builder<R>, settings: Settings) -> tauri::Result<App<R>> {
     let mut accounts = tauri_plugin_latchkey::Builder::new()
         .config(settings.config)
-        .keyring_service(APP_IDENTIFIER)
-        .languages(LANGUAGES);
+        .keyring_service(APP_IDENTIFIER);
     if let Some(dir) = settings.data_dir {
         accounts = accounts.data_dir(dir);
     }

@@ -48,16 +48,15 @@ pub(crate) struct Launch {
     pub(crate) client: Client,
     driver: Child,
     bus_address: String,
+    binary: PathBuf,
 }
 
-/// Stops every Latchkey process on the given D-Bus session (there is one bus per test), so
-/// that no app outlives its test and a relaunch never meets the previous instance (the
+/// Stops every process of `binary` on the given D-Bus session (there is one bus per test),
+/// so that no app outlives its test and a relaunch never meets the previous instance (the
 /// single-instance plugin would hand over to it and exit).
-fn stop_apps_on_bus(bus_address: &str) {
+fn stop_apps_on_bus(bus_address: &str, binary: &Path) {
     let marker = format!("DBUS_SESSION_BUS_ADDRESS={bus_address}");
-    let binary = Path::new(env!("CARGO_BIN_EXE_latchkey"))
-        .canonicalize()
-        .unwrap_or_default();
+    let binary = binary.canonicalize().unwrap_or_default();
     let ours = || -> Vec<String> {
         std::fs::read_dir("/proc")
             .into_iter()
@@ -95,7 +94,7 @@ impl Drop for Launch {
             .arg(self.driver.id().to_string())
             .status();
         let _ = self.driver.wait();
-        stop_apps_on_bus(&self.bus_address);
+        stop_apps_on_bus(&self.bus_address, &self.binary);
     }
 }
 
@@ -113,6 +112,17 @@ impl World {
     }
 
     pub(crate) async fn launch(&self, data: &Path, extra_env: &[(&str, &str)]) -> Launch {
+        let latchkey = Path::new(env!("CARGO_BIN_EXE_latchkey"));
+        self.launch_binary(latchkey, data, extra_env).await
+    }
+
+    /// Launches another Tauri app (the plugin's example) the same way.
+    pub(crate) async fn launch_binary(
+        &self,
+        binary: &Path,
+        data: &Path,
+        extra_env: &[(&str, &str)],
+    ) -> Launch {
         let (port, native_port) = (free_port(), free_port());
         let driver = Command::new(tauri_driver_path())
             .args([
@@ -133,7 +143,7 @@ impl World {
         caps.insert("browserName".into(), "wry".into());
         caps.insert(
             "tauri:options".into(),
-            serde_json::json!({ "application": env!("CARGO_BIN_EXE_latchkey") }),
+            serde_json::json!({ "application": binary }),
         );
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(30);
@@ -154,6 +164,7 @@ impl World {
             client,
             driver,
             bus_address: self.bus.address.clone(),
+            binary: binary.to_path_buf(),
         }
     }
 }

@@ -10,6 +10,7 @@ mod attacker;
 mod driver;
 mod e2e;
 mod escrow;
+mod example_app;
 mod keyboard;
 mod launch;
 mod lock;

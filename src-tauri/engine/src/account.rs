@@ -1,5 +1,27 @@
 //! Self-service for a signed-in person: change the password, delete the account. Each needs
 //! the current password.
+//!
+//! # Examples
+//!
+//! ```
+//! use latchkey_engine::Password;
+//! # use latchkey_engine::{Accounts, Config, HashParams};
+//! # let dir = tempfile::tempdir()?;
+//! # let config = Config { hash: HashParams { m_kib: 64, t: 1, p: 1 }, ..Config::default() };
+//! # let accounts = Accounts::open(dir.path(), config)?;
+//! let now = 1_767_225_600_000; // Unix ms
+//! let (old, new) = (Password::new("violet-Harbor-42"), Password::new("amber-Lantern-77"));
+//! let alice = accounts.sign_up("alice", &old, false, now)?;
+//!
+//! // Keeps this session, ends the others.
+//! let keep = Some(alice.session.id.as_str());
+//! accounts.change_password(&alice.user.id, &old, &new, keep, now + 1_000)?;
+//! assert!(accounts.sign_in("alice", &new, false, now + 2_000).is_ok());
+//!
+//! accounts.delete_user(&alice.user.id, &new, now + 3_000)?;
+//! assert!(accounts.get_user(&alice.user.id)?.is_none());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use crate::account_removal;
 use crate::accounts::Accounts;

@@ -12,6 +12,23 @@ use crate::store::{settings, users, Database};
 use std::path::Path;
 
 /// The account engine over one database file.
+///
+/// # Examples
+///
+/// ```
+/// use latchkey_engine::{Accounts, Config, HashParams};
+///
+/// let dir = tempfile::tempdir()?; // an app passes its data folder
+/// // Cheap argon2id, so that the example runs fast; an app uses `Config::from_env()`.
+/// let config = Config {
+///     hash: HashParams { m_kib: 64, t: 1, p: 1 },
+///     ..Config::default()
+/// };
+/// let accounts = Accounts::open(dir.path(), config)?;
+/// assert!(accounts.database().path().ends_with("latchkey.db"));
+/// assert!(accounts.get_user("no-such-id")?.is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct Accounts {
     pub(crate) db: Database,

@@ -3,6 +3,36 @@
 //! prune the audit log. Each action checks the role from the session (never from the UI)
 //! and needs the administrator's password if it was not entered for an administrator action
 //! in the last five minutes of this run; resetting and deleting always need it.
+//!
+//! # Examples
+//!
+//! ```
+//! use latchkey_engine::Password;
+//! # use latchkey_engine::{Accounts, Config, HashParams};
+//! # let dir = tempfile::tempdir()?;
+//! # let config = Config { hash: HashParams { m_kib: 64, t: 1, p: 1 }, ..Config::default() };
+//! # let accounts = Accounts::open(dir.path(), config)?;
+//! let now = 1_767_225_600_000; // Unix ms
+//! let password = Password::new("violet-Harbor-42");
+//! let admin = accounts.sign_up("alice", &password, false, now)?; // the first account
+//! let bob = accounts.sign_up("bob_42", &Password::new("amber-Lantern-77"), false, now)?;
+//!
+//! // The password, entered now, covers the next five minutes of administrator actions.
+//! let list = accounts.admin_list_accounts(&admin.session, Some(&password), now)?;
+//! assert_eq!(list.len(), 2);
+//! let events = accounts.admin_events(&admin.session, None, now + 60_000, 10)?;
+//! assert_eq!(events[0].kind, "sign-up");
+//!
+//! // A reset always asks for it; Bob gets a temporary password, to change at sign-in.
+//! let temporary = accounts.admin_reset_password(&admin.session, &bob.user.id, &password, now)?;
+//! let signed = accounts.sign_in("bob_42", &temporary, false, now + 1_000)?;
+//! assert!(signed.user.must_change_password);
+//!
+//! // Members are refused.
+//! let refused = accounts.admin_list_accounts(&signed.session, None, now + 2_000);
+//! assert_eq!(refused.unwrap_err().code(), "FORBIDDEN");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use crate::account_removal;
 use crate::accounts::Accounts;

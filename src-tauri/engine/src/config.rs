@@ -1,4 +1,25 @@
 //! Engine settings: argon2id cost and session lifetimes, with environment overrides.
+//!
+//! # Examples
+//!
+//! ```
+//! use latchkey_engine::{Config, SessionPolicy};
+//!
+//! // `Config::from_env()` reads the process environment; `from_lookup` any source.
+//! let config = Config::from_lookup(|name| match name {
+//!     "LATCHKEY_SESSION_ACTIVE_SECS" => Some("3600".into()),
+//!     "LATCHKEY_ARGON2_T" => Some("banana".into()), // not a number: ignored
+//!     _ => None,
+//! });
+//! assert_eq!(config.session.active_period_ms, 3_600_000);
+//! assert_eq!(config.hash, Config::default().hash);
+//!
+//! // One day active, then fourteen days idle, thirty days at most.
+//! let policy = SessionPolicy::default();
+//! let day = 86_400_000;
+//! assert_eq!(policy.expiries(1_000), (1_000 + day, 1_000 + 15 * day));
+//! assert_eq!(policy.absolute_end(1_000), 1_000 + 30 * day);
+//! ```
 
 use crate::model::Session;
 use crate::policy::hashing::HashParams;

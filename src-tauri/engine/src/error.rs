@@ -3,6 +3,19 @@
 //! Messages are written for people. None of them carries SQL, a file path, a hash or
 //! a token: internal causes are logged (without secrets) and surface as `INTERNAL` or
 //! one of the storage codes.
+//!
+//! # Examples
+//!
+//! ```
+//! use latchkey_engine::AuthError;
+//!
+//! let error = AuthError::TooManyAttempts { retry_after_secs: 8 };
+//! assert_eq!(error.code(), "TOO_MANY_ATTEMPTS");
+//! assert_eq!(error.to_string(), "Too many failed attempts. Try again in 8 seconds.");
+//! let json = serde_json::to_value(&error)?;
+//! assert_eq!(json["retryAfterSecs"], 8);
+//! # Ok::<(), serde_json::Error>(())
+//! ```
 
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};

@@ -4,6 +4,32 @@
 //! was turned on), so that an administrator's password reset keeps their private data
 //! instead of sealing it. Every member is shown that it is on (the profile and sign-up say
 //! so); turning it off deletes every escrow wrapping.
+//!
+//! # Examples
+//!
+//! ```
+//! use latchkey_engine::Password;
+//! # use latchkey_engine::{Accounts, Config, HashParams};
+//! # let dir = tempfile::tempdir()?;
+//! # let config = Config { hash: HashParams { m_kib: 64, t: 1, p: 1 }, ..Config::default() };
+//! # let accounts = Accounts::open(dir.path(), config)?;
+//! let now = 1_767_225_600_000; // Unix ms
+//! let password = Password::new("violet-Harbor-42");
+//! let admin = accounts.sign_up("alice", &password, false, now)?;
+//! let admin_key = admin.data_key.as_ref();
+//! accounts.admin_set_key_escrow(&admin.session, admin_key, true, &password, now)?;
+//! assert!(accounts.key_escrow_on()?);
+//!
+//! // A member's data key is wrapped for the escrow key too: a reset keeps their data.
+//! let bob = accounts.sign_up("bob_42", &Password::new("amber-Lantern-77"), false, now)?;
+//! let (temporary, kept) = accounts.admin_reset_password_keeping_data(
+//!     &admin.session, admin_key, &bob.user.id, &password, now + 1_000,
+//! )?;
+//! assert!(kept);
+//! let back = accounts.sign_in("bob_42", &temporary, false, now + 2_000)?;
+//! assert_eq!(back.data_key, bob.data_key);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use crate::accounts::Accounts;
 use crate::error::AuthError;

@@ -2,6 +2,23 @@
 //! sessions of this OS account's earlier runs that were not to be kept (the run crashed, or
 //! their token had no keyring to go to), stale throttle rows of unknown names, and the
 //! audit log beyond 90 days or 10,000 events.
+//!
+//! # Examples
+//!
+//! ```
+//! use latchkey_engine::Password;
+//! # use latchkey_engine::{Accounts, Config, HashParams};
+//! # let dir = tempfile::tempdir()?;
+//! # let config = Config { hash: HashParams { m_kib: 64, t: 1, p: 1 }, ..Config::default() };
+//! # let accounts = Accounts::open(dir.path(), config)?;
+//! let now = 1_767_225_600_000; // Unix ms
+//! let day = 86_400_000;
+//! accounts.sign_up("alice", &Password::new("violet-Harbor-42"), true, now)?;
+//! // A month later, in a new run, the session is past its thirty days.
+//! let swept = accounts.housekeeping(now + 31 * day, now + 31 * day)?;
+//! assert_eq!(swept.dead_sessions, 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use crate::accounts::Accounts;
 use crate::error::AuthError;

@@ -4,6 +4,22 @@
 //! `latchkey --reset-administrator NAME`. Whoever has that shell can already copy and edit
 //! the database (see the README's threat model), so this opens no new way in; it is
 //! recorded in the activity log.
+//!
+//! # Examples
+//!
+//! ```
+//! use latchkey_engine::Password;
+//! # use latchkey_engine::{Accounts, Config, HashParams};
+//! # let dir = tempfile::tempdir()?;
+//! # let config = Config { hash: HashParams { m_kib: 64, t: 1, p: 1 }, ..Config::default() };
+//! # let accounts = Accounts::open(dir.path(), config)?;
+//! let now = 1_767_225_600_000; // Unix ms
+//! accounts.sign_up("alice", &Password::new("violet-Harbor-42"), false, now)?;
+//! let temporary = accounts.reset_administrator_from_shell("alice", now + 1_000)?;
+//! let signed = accounts.sign_in("alice", &temporary, false, now + 2_000)?;
+//! assert!(signed.user.must_change_password);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use crate::accounts::Accounts;
 use crate::error::AuthError;

@@ -17,6 +17,37 @@
 //! - [`store`]: every SQL statement, one module per table, plus the database and migrations;
 //! - [`policy`]: pure rules (names, passwords), argon2id hashing, throttling and tokens;
 //! - [`model`], [`error`], [`secret`], [`config`]: the types everything shares.
+//!
+//! # Examples
+//!
+//! An account, a sign-in, a session check and a value in the person's private space:
+//!
+//! ```
+//! use latchkey_engine::{Accounts, Config, Password};
+//! # use latchkey_engine::HashParams;
+//! # let dir = tempfile::tempdir()?;
+//! # let data_folder = dir.path();
+//! # let config = Config { hash: HashParams { m_kib: 64, t: 1, p: 1 }, ..Config::default() };
+//! // An app passes `Config::from_env()` (this example hashes cheaply, to run fast).
+//! let accounts = Accounts::open(data_folder, config)?;
+//! let now = 1_767_225_600_000; // Unix ms; an app passes `now_ms()`
+//! let password = Password::new("violet-Harbor-42");
+//!
+//! accounts.sign_up("alice", &password, false, now)?;
+//! let signed = accounts.sign_in("alice", &password, true, now + 1_000)?;
+//! // The token goes to the OS keyring; the database keeps only its hash.
+//! let session = accounts.validate_session(&signed.token, now + 2_000)?;
+//! assert_eq!(session.map(|s| s.user_id), Some(signed.user.id.clone()));
+//!
+//! // The data key opens the private space while the person is signed in.
+//! let key = signed.data_key.ok_or("the private space is sealed")?;
+//! accounts.put_private_value(&signed.user.id, &key, "theme", r#""dark""#, now)?;
+//! let theme = accounts.get_private_value(&signed.user.id, &key, "theme")?;
+//! assert_eq!(theme.as_deref(), Some(r#""dark""#));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![warn(missing_docs)]
 
 pub mod account;
 mod account_removal;

@@ -1,6 +1,31 @@
 //! Walk-away protection: a locked session keeps its place but is good for nothing but
 //! unlocking (its owner's password, throttled like a sign-in) or signing out. The idle lock's
 //! delay is a setting of the computer, set by the administrator.
+//!
+//! # Examples
+//!
+//! ```
+//! use latchkey_engine::{LockAfter, Password};
+//! # use latchkey_engine::{Accounts, Config, HashParams};
+//! # let dir = tempfile::tempdir()?;
+//! # let config = Config { hash: HashParams { m_kib: 64, t: 1, p: 1 }, ..Config::default() };
+//! # let accounts = Accounts::open(dir.path(), config)?;
+//! let now = 1_767_225_600_000; // Unix ms
+//! let password = Password::new("violet-Harbor-42");
+//! let signed = accounts.sign_up("alice", &password, false, now)?;
+//! // Five minutes without input, unless the administrator chose otherwise.
+//! let idle = accounts.lock_after()?;
+//! assert_eq!(idle, LockAfter { secs: Some(300), overridden: false });
+//!
+//! accounts.lock_session(&signed.session.id, now + 300_000)?;
+//! let session = accounts.validate_session(&signed.token, now + 301_000)?.ok_or("ended")?;
+//! assert_eq!(session.locked_at, Some(now + 300_000));
+//!
+//! // The owner's password unlocks it, and opens the private space again.
+//! let space = accounts.unlock_session(&session, &password, now + 302_000)?;
+//! assert!(space.key().is_some());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use crate::accounts::Accounts;
 use crate::credentials;
@@ -92,6 +117,24 @@ impl Accounts {
     ///
     /// # Errors
     /// As [`Accounts::authorize_admin`]; `INVALID_INPUT` for a delay outside 1–60 minutes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use latchkey_engine::Password;
+    /// # use latchkey_engine::{Accounts, Config, HashParams};
+    /// # let dir = tempfile::tempdir()?;
+    /// # let config = Config { hash: HashParams { m_kib: 64, t: 1, p: 1 }, ..Config::default() };
+    /// # let accounts = Accounts::open(dir.path(), config)?;
+    /// let now = 1_767_225_600_000; // Unix ms
+    /// let password = Password::new("violet-Harbor-42");
+    /// let admin = accounts.sign_up("alice", &password, false, now)?;
+    /// let set = accounts.admin_set_lock_after(&admin.session, Some(15), Some(&password), now)?;
+    /// assert_eq!(set.secs, Some(15 * 60));
+    /// let never = accounts.admin_set_lock_after(&admin.session, None, None, now + 1_000)?;
+    /// assert_eq!(never.secs, None); // within five minutes of the password: not asked again
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn admin_set_lock_after(
         &self,
         admin: &Session,

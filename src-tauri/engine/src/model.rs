@@ -5,6 +5,16 @@ use crate::secret::{RecoveryCodes, SessionToken};
 use serde::Serialize;
 
 /// An account's role on this computer.
+///
+/// # Examples
+///
+/// ```
+/// use latchkey_engine::Role;
+///
+/// assert_eq!(Role::parse("admin"), Some(Role::Admin));
+/// assert_eq!(Role::Member.as_str(), "member");
+/// assert_eq!(Role::parse("root"), None);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {

@@ -1,4 +1,20 @@
 //! Each person's language, and the language chosen on the sign-in screen of an OS account.
+//!
+//! # Examples
+//!
+//! ```
+//! use latchkey_engine::Password;
+//! # use latchkey_engine::{Accounts, Config, HashParams};
+//! # let dir = tempfile::tempdir()?;
+//! # let config = Config { hash: HashParams { m_kib: 64, t: 1, p: 1 }, ..Config::default() };
+//! # let accounts = Accounts::open(dir.path(), config)?;
+//! let alice = accounts.create_user("alice", &Password::new("violet-Harbor-42"), 1_000)?;
+//! accounts.set_user_language(&alice.id, "pt-BR")?;
+//! assert_eq!(accounts.user_language(&alice.id)?.as_deref(), Some("pt-BR"));
+//! let refused = accounts.set_os_user_language("not a language");
+//! assert_eq!(refused.unwrap_err().code(), "INVALID_INPUT");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use crate::accounts::Accounts;
 use crate::error::AuthError;

@@ -4,6 +4,24 @@
 //! was given in this run, a lock) the app answers `PRIVATE_SPACE_SEALED` before calling.
 //! Also: opening the space with the password, and after an administrator's reset, with a
 //! recovery code or by starting over with an empty space.
+//!
+//! # Examples
+//!
+//! ```
+//! # use latchkey_engine::Password;
+//! # use latchkey_engine::{Accounts, Config, HashParams};
+//! # let dir = tempfile::tempdir()?;
+//! # let config = Config { hash: HashParams { m_kib: 64, t: 1, p: 1 }, ..Config::default() };
+//! # let accounts = Accounts::open(dir.path(), config)?;
+//! # let now = 1_767_225_600_000;
+//! let alice = accounts.sign_up("alice", &Password::new("violet-Harbor-42"), false, now)?;
+//! let (id, key) = (&alice.user.id, alice.data_key.as_ref().ok_or("sealed")?);
+//! accounts.put_private_value(id, key, "theme", r#""dark""#, now)?;
+//! assert_eq!(accounts.get_private_value(id, key, "theme")?.as_deref(), Some(r#""dark""#));
+//! let note = accounts.save_note(id, key, None, "Plans", "the garden", now)?;
+//! assert_eq!(accounts.get_note(id, key, &note.id)?.body, "the garden");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use crate::accounts::Accounts;
 use crate::credentials;

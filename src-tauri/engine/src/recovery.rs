@@ -3,6 +3,31 @@
 //! new password set the password, end every other session and sign them in. Wrong codes are
 //! throttled with the same counters as sign-in; unknown names cost the same time; a
 //! recovery code also opens an account locked after a hundred failures.
+//!
+//! # Examples
+//!
+//! ```
+//! use latchkey_engine::Password;
+//! # use latchkey_engine::{Accounts, Config, HashParams};
+//! # let dir = tempfile::tempdir()?;
+//! # let config = Config { hash: HashParams { m_kib: 64, t: 1, p: 1 }, ..Config::default() };
+//! # let accounts = Accounts::open(dir.path(), config)?;
+//! let now = 1_767_225_600_000; // Unix ms
+//! let alice = accounts.sign_up("alice", &Password::new("violet-Harbor-42"), false, now)?;
+//! let codes = alice.recovery_codes.ok_or("shown at sign-up")?;
+//! let code = codes.expose().next().ok_or("ten codes")?; // as written on paper
+//!
+//! // The password is forgotten: a code and a new password sign the person in.
+//! let new = Password::new("amber-Lantern-77");
+//! let back = accounts.recover_with_code("alice", code, &new, false, now + 1_000)?;
+//! assert!(back.data_key.is_some()); // the code opens the private space too
+//! assert_eq!(accounts.recovery_codes_left(&back.user.id)?, 9);
+//!
+//! // A new set replaces the old one, with the password.
+//! let fresh = accounts.new_recovery_codes(&back.user.id, &new, now + 2_000)?;
+//! assert_eq!(fresh.len(), 10);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use crate::accounts::Accounts;
 use crate::credentials::{self, Reservation};

@@ -1,5 +1,24 @@
 //! Secret strings (passwords, one-time codes, session tokens) that wipe themselves and never
 //! print.
+//!
+//! # Examples
+//!
+//! ```
+//! use latchkey_engine::{Code, Password, SessionToken};
+//!
+//! let password = Password::new("violet-Harbor-42");
+//! assert_eq!(format!("{password:?}"), "Password(***)");
+//! assert_eq!(password.expose(), "violet-Harbor-42");
+//!
+//! // A password can arrive as JSON from a window.
+//! let typed: Password = serde_json::from_str(r#""violet-Harbor-42""#)?;
+//! assert_eq!(typed, password);
+//!
+//! let code = Code::new("123 456");
+//! let token = SessionToken::new("read back from the keyring");
+//! assert_eq!(format!("{code:?} {token:?}"), "Code(***) SessionToken(***)");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use serde::{Deserialize, Deserializer};
 use std::fmt;

@@ -3,6 +3,32 @@
 //! A session is *active* until `active_expires`, *idle* until `idle_expires` (using it then
 //! renews both), and dead afterwards (using it then deletes the row); it is dead in any case
 //! once the policy's absolute lifetime since its creation has passed.
+//!
+//! # Examples
+//!
+//! ```
+//! use latchkey_engine::Password;
+//! # use latchkey_engine::{Accounts, Config, HashParams};
+//! # let dir = tempfile::tempdir()?;
+//! # let config = Config { hash: HashParams { m_kib: 64, t: 1, p: 1 }, ..Config::default() };
+//! # let accounts = Accounts::open(dir.path(), config)?;
+//! let now = 1_767_225_600_000; // Unix ms
+//! let hour = 3_600_000;
+//! let signed = accounts.sign_up("alice", &Password::new("violet-Harbor-42"), true, now)?;
+//! let token = &signed.token; // for the OS keyring; the database keeps only its hash
+//!
+//! // Active (the default: for a day): valid as it is.
+//! let session = accounts.validate_session(token, now + hour)?.ok_or("ended")?;
+//! assert!(!session.fresh);
+//! // Idle (after that day): using it renews it from `now`.
+//! let session = accounts.validate_session(token, now + 48 * hour)?.ok_or("ended")?;
+//! assert!(session.fresh);
+//! assert_eq!(session.active_expires, now + 72 * hour);
+//!
+//! accounts.sign_out(token, now + 49 * hour)?;
+//! assert!(accounts.validate_session(token, now + 49 * hour)?.is_none());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use crate::accounts::Accounts;
 use crate::error::AuthError;
@@ -210,6 +236,28 @@ impl Accounts {
     ///
     /// # Errors
     /// A storage code.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use latchkey_engine::Password;
+    /// # use latchkey_engine::{Accounts, Config, HashParams};
+    /// # let dir = tempfile::tempdir()?;
+    /// # let config = Config { hash: HashParams { m_kib: 64, t: 1, p: 1 }, ..Config::default() };
+    /// # let accounts = Accounts::open(dir.path(), config)?;
+    /// let now = 1_767_225_600_000; // Unix ms
+    /// let password = Password::new("violet-Harbor-42");
+    /// let here = accounts.sign_up("alice", &password, false, now)?;
+    /// accounts.sign_in("alice", &password, false, now + 1_000)?; // elsewhere
+    /// assert_eq!(accounts.list_user_sessions(&here.user.id, now + 2_000)?.len(), 2);
+    ///
+    /// // "Sign out everywhere else".
+    /// accounts.invalidate_other_sessions(&here.user.id, &here.session.id)?;
+    /// let left = accounts.list_user_sessions(&here.user.id, now + 3_000)?;
+    /// assert_eq!(left.len(), 1);
+    /// assert_eq!(left[0].id, here.session.id);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn list_user_sessions(&self, user_id: &str, now: i64) -> Result<Vec<Session>, AuthError> {
         let max = self.config.session.max_lifetime_ms;
         self.db

@@ -1,5 +1,33 @@
 //! Signing in (Lucia v2's `useKey`), with a second step for accounts that use two-step
 //! sign-in, and the recent accounts the sign-in screen offers.
+//!
+//! # Examples
+//!
+//! ```
+//! use latchkey_engine::{Password, SignInStep};
+//! # use latchkey_engine::{Accounts, Config, HashParams};
+//! # let dir = tempfile::tempdir()?;
+//! # let config = Config { hash: HashParams { m_kib: 64, t: 1, p: 1 }, ..Config::default() };
+//! # let accounts = Accounts::open(dir.path(), config)?;
+//! let now = 1_767_225_600_000; // Unix ms
+//! let password = Password::new("violet-Harbor-42");
+//! accounts.sign_up("alice", &password, false, now)?;
+//!
+//! let signed = match accounts.sign_in_steps("alice", &password, true, now + 1_000)? {
+//!     SignInStep::Done(signed) => signed,
+//!     // Two-step sign-in is on: ask for a code (see the `two_step` module).
+//!     SignInStep::SecondFactor(pending) => accounts.finish_sign_in(&pending, "123456", now)?,
+//! };
+//! assert_eq!(signed.user.username, "alice");
+//! assert_eq!(accounts.recent_accounts()?, ["alice"]);
+//!
+//! // A wrong password and an unknown name get the same answer.
+//! let wrong = accounts.sign_in("alice", &Password::new("wrong-guess"), false, now + 2_000);
+//! assert_eq!(wrong.unwrap_err().code(), "INVALID_CREDENTIALS");
+//! let unknown = accounts.sign_in("mallory", &password, false, now + 3_000);
+//! assert_eq!(unknown.unwrap_err().code(), "INVALID_CREDENTIALS");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use crate::accounts::Accounts;
 use crate::credentials::{self, SecondFactor, Verified};

@@ -2,6 +2,32 @@
 //! session, written in one transaction. The first account on the computer becomes its
 //! administrator. A new name must be written in one script and must not look like an
 //! existing one (same confusable skeleton).
+//!
+//! # Examples
+//!
+//! ```
+//! use latchkey_engine::{Password, Role};
+//! # use latchkey_engine::{Accounts, Config, HashParams};
+//! # let dir = tempfile::tempdir()?;
+//! # let config = Config { hash: HashParams { m_kib: 64, t: 1, p: 1 }, ..Config::default() };
+//! # let accounts = Accounts::open(dir.path(), config)?;
+//! let now = 1_767_225_600_000; // Unix ms
+//! let alice = accounts.sign_up("alice", &Password::new("violet-Harbor-42"), false, now)?;
+//! assert_eq!(alice.user.role, Role::Admin); // the first account
+//! assert_eq!(alice.recovery_codes.as_ref().map(|c| c.len()), Some(10)); // shown once
+//! assert!(alice.data_key.is_some()); // the private space is open
+//!
+//! // Without a session: only the account.
+//! let bob = accounts.create_user("bob_42", &Password::new("amber-Lantern-77"), now)?;
+//! assert_eq!(bob.role, Role::Member);
+//!
+//! // Case and Unicode form do not make another name; weak passwords are refused.
+//! let taken = accounts.create_user("ALICE", &Password::new("violet-Harbor-42"), now);
+//! assert_eq!(taken.unwrap_err().code(), "USERNAME_TAKEN");
+//! let weak = accounts.create_user("carol", &Password::new("password1"), now);
+//! assert_eq!(weak.unwrap_err().code(), "WEAK_PASSWORD");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use crate::accounts::Accounts;
 use crate::credentials;

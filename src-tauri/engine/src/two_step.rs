@@ -3,6 +3,36 @@
 //! someone at a profile left open must not bind their own phone), and off with their
 //! password and a code (or a recovery code). The administrator can require it of administrators, and can
 //! turn it off for a member who lost their phone.
+//!
+//! # Examples
+//!
+//! ```
+//! use latchkey_engine::policy::totp;
+//! use latchkey_engine::{Password, SignInStep};
+//! # use latchkey_engine::{Accounts, Config, HashParams};
+//! # let dir = tempfile::tempdir()?;
+//! # let config = Config { hash: HashParams { m_kib: 64, t: 1, p: 1 }, ..Config::default() };
+//! # let accounts = Accounts::open(dir.path(), config)?;
+//! let now = 1_767_225_600_000; // Unix ms
+//! let password = Password::new("violet-Harbor-42");
+//! let alice = accounts.sign_up("alice", &password, false, now)?;
+//!
+//! // `setup.uri` goes into a QR code; `setup.base32` is for typing by hand.
+//! let setup = accounts.two_step_setup(&alice.user)?;
+//! let code = totp::code_at(&setup.secret, now).ok_or("no code")?; // what the app shows
+//! accounts.enable_two_step(&alice.user.id, &password, &setup.secret, &code, now)?;
+//!
+//! // Signing in now takes the password, then a code (a later one: each works once).
+//! let later = now + 30_000;
+//! let step = accounts.sign_in_steps("alice", &password, false, later)?;
+//! let SignInStep::SecondFactor(pending) = step else {
+//!     unreachable!("two-step sign-in is on");
+//! };
+//! let code = totp::code_at(&setup.secret, later).ok_or("no code")?;
+//! let signed = accounts.finish_sign_in(&pending, &code, later)?;
+//! assert_eq!(signed.user.two_step_since, Some(now));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use crate::accounts::Accounts;
 use crate::credentials::{self, SecondFactor};

@@ -178,5 +178,19 @@ export declare function privateGet(name: string): Promise<Json>;
 export declare function privatePut(name: string, value: Json): Promise<null>;
 export declare function privateDelete(name: string): Promise<boolean>;
 
+/**
+ * The address of one of the plugin's ready screens (served when the app's Rust side calls
+ * `Builder::screens`); `index` (the default) shows whoever is here.
+ */
+export declare function screenUrl(
+  name?: 'index' | 'login' | 'signup' | 'recover' | 'two-step' | 'lock' | 'profile' | 'change-password' | 'admin' | 'home' | 'note',
+): string;
+
+/**
+ * Reports the person's input on this page to the plugin's idle lock, at most once every
+ * `everyMs` milliseconds (default 5000); call it once on an app's own page.
+ */
+export declare function reportActivity(everyMs?: number): void;
+
 /** Runs `handler` when the plugin locks the person at the keyboard; resolves to an unlisten function. */
 export declare function onLocked(handler: (event: unknown) => void): Promise<() => void>;

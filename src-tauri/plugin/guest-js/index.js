@@ -95,6 +95,35 @@ export const privateGet = (name) => invoke('private_get', { name });
 export const privatePut = (name, value) => invoke('private_put', { name, value });
 export const privateDelete = (name) => invoke('private_delete', { name });
 
+/**
+ * The address of one of the plugin's ready screens (`Builder::screens` in Rust):
+ * `latchkey://localhost/<name>.html`, or `http://latchkey.localhost/<name>.html` on Windows.
+ * `index` shows whoever is here: the sign-in screen, the lock screen or the app's own page.
+ */
+export function screenUrl(name = 'index') {
+  const windows = /Windows/.test(globalThis.navigator?.userAgent ?? '');
+  return `${windows ? 'http://latchkey.localhost' : 'latchkey://localhost'}/${name}.html`;
+}
+
+/**
+ * Keeps the idle lock from locking someone who is using the page: reports their input
+ * (keys, pointer, wheel, touch) to the plugin, at most once every `everyMs` milliseconds
+ * (keep it under a third of the idle delay). Latchkey's screens do this themselves; an app's
+ * own page calls it once.
+ */
+export function reportActivity(everyMs = 5000) {
+  let last = 0;
+  const report = () => {
+    const now = Date.now();
+    if (now - last < everyMs) return;
+    last = now;
+    invoke('activity').catch(() => {});
+  };
+  for (const kind of ['keydown', 'pointerdown', 'pointermove', 'wheel', 'touchstart']) {
+    globalThis.addEventListener?.(kind, report, { passive: true, capture: true });
+  }
+}
+
 /** Runs `handler` when the plugin locks the person at the keyboard (idle, or the OS). */
 export function onLocked(handler) {
   const event = tauri()?.event;

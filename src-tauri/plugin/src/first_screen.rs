@@ -51,6 +51,11 @@ fn read_hint(dir: &Path) -> Option<bool> {
 ///   before Rust answers, see `ui/start.js`);
 /// - `login.html` when there is no hint yet (the first run, or a folder it cannot be read
 ///   in): the screen waits for `session` and so never shows a form that must go away.
+///
+/// ```
+/// let fresh = std::env::temp_dir().join(format!("latchkey-first-{}", std::process::id()));
+/// assert_eq!(tauri_plugin_latchkey::first_page(&fresh), "login.html");
+/// ```
 pub fn first_page(dir: &Path) -> &'static str {
     match read_hint(dir) {
         Some(true) => "home.html",

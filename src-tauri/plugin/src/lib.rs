@@ -27,6 +27,7 @@ pub mod models;
 mod os_lock;
 mod private;
 mod restore;
+pub mod screens;
 mod service;
 mod signin;
 pub mod vault;
@@ -53,8 +54,21 @@ use tauri::plugin::TauriPlugin;
 use tauri::{AppHandle, Emitter, Listener, Manager, RunEvent, Runtime};
 use vault::{KeyringVault, TokenVault};
 
-/// Configures the plugin: where the database lives, how the engine is tuned and where the
-/// session token is kept.
+/// Configures the plugin: where the database lives, how the engine is tuned, where the
+/// session token is kept, and whether the ready screens are served.
+///
+/// ```
+/// use tauri_plugin_latchkey::{engine::Config, Builder};
+///
+/// let accounts: tauri::plugin::TauriPlugin<tauri::Wry> = Builder::new()
+///     .data_dir(std::env::temp_dir().join("my-kiosk"))
+///     .keyring_service("com.example.kiosk")
+///     .config(Config::default())
+///     .screens("index.html")
+///     .screen_theme(":root { --accent: #8a2be2; }")
+///     .build();
+/// # drop(accounts);
+/// ```
 #[derive(Default)]
 pub struct Builder {
     data_dir: Option<PathBuf>,
@@ -63,6 +77,7 @@ pub struct Builder {
     vault: Option<Arc<dyn TokenVault>>,
     clock: Option<Clock>,
     languages: Vec<models::LanguageView>,
+    screens: Option<screens::ScreensConfig>,
 }
 
 impl Builder {
@@ -102,7 +117,8 @@ impl Builder {
         self
     }
 
-    /// The languages the app's window has words for, as (tag, name) pairs: `session`
+    /// The languages the app's window has words for, as (tag, name) pairs (by default, the
+    /// ready screens' [`screens::LANGUAGES`]): `session`
     /// offers them and picks one (the person's choice, the OS account's, the system's).
     pub fn languages(mut self, languages: &[(&str, &str)]) -> Self {
         self.languages = languages
@@ -115,6 +131,44 @@ impl Builder {
         self
     }
 
+    /// Serves the ready screens on `latchkey://localhost/` (see [`screens`]) and sends a
+    /// signed-in person to `after_sign_in`: the app's own page, as a path among its files
+    /// (`"index.html"`) or a whole URL. Point a window at `latchkey://localhost/` (the
+    /// bindings' `screenUrl()`) to show who is here: the sign-in screen, the lock screen or
+    /// the app's page. The screens' files come with the crate's `screens` feature (on by
+    /// default); without it every page is "not found".
+    ///
+    /// ```no_run
+    /// tauri::Builder::default()
+    ///     .plugin(tauri_plugin_latchkey::Builder::new().screens("index.html").build())
+    ///     # ;
+    /// ```
+    pub fn screens(mut self, after_sign_in: impl Into<String>) -> Self {
+        let theme = self.screens.take().and_then(|s| s.theme);
+        self.screens = Some(screens::ScreensConfig {
+            after_sign_in: after_sign_in.into(),
+            theme,
+        });
+        self
+    }
+
+    /// The app's stylesheet for the ready screens, linked after theirs: it sets their CSS
+    /// custom properties (`--accent`, `--bg`, `--card`, `--text`, … listed in the README)
+    /// or hides their brand (`.brand { display: none }`). Only with [`Builder::screens`].
+    ///
+    /// ```no_run
+    /// let accounts = tauri_plugin_latchkey::Builder::new()
+    ///     .screens("index.html")
+    ///     .screen_theme(":root { --accent: #8a2be2; }");
+    /// # let _ = accounts;
+    /// ```
+    pub fn screen_theme(mut self, css: impl Into<String>) -> Self {
+        let mut config = self.screens.take().unwrap_or_default();
+        config.theme = Some(css.into());
+        self.screens = Some(config);
+        self
+    }
+
     /// The plugin, ready for `tauri::Builder::plugin`.
     pub fn build<R: Runtime>(self) -> TauriPlugin<R> {
         let Self {
@@ -124,8 +178,22 @@ impl Builder {
             vault,
             clock,
             languages,
+            screens,
         } = self;
-        tauri::plugin::Builder::new("latchkey")
+        let languages = if languages.is_empty() {
+            Self::new().languages(screens::LANGUAGES).languages
+        } else {
+            languages
+        };
+        let mut plugin = tauri::plugin::Builder::new("latchkey");
+        if let Some(chosen) = screens.filter(|s| !s.after_sign_in.is_empty()) {
+            plugin = plugin.register_uri_scheme_protocol(screens::SCHEME, move |ctx, request| {
+                let dev_url = ctx.app_handle().config().build.dev_url.as_ref();
+                let home = screens::home_address(&chosen.after_sign_in, dev_url);
+                screens::respond(request.uri().path(), &home, chosen.theme.as_deref())
+            });
+        }
+        plugin
             .invoke_handler(tauri::generate_handler![
                 commands::signup,
                 commands::login,

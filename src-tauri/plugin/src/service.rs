@@ -74,7 +74,21 @@ pub(crate) async fn blocking<T: Send + 'static>(
 
 impl AuthService {
     /// A service over the database in `data_dir`, keeping tokens in `vault`. Nothing is
-    /// opened until the first command (or the start-up warm-up) needs it.
+    /// opened until the first command (or the start-up warm-up) needs it. The plugin makes
+    /// one in its setup and keeps it as the app's state; Rust code of the app reaches it
+    /// with `app.state::<AuthService>()`.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use tauri_plugin_latchkey::{engine::Config, vault::MemoryVault, AuthService};
+    ///
+    /// let dir = std::env::temp_dir().join(format!("latchkey-doc-{}", std::process::id()));
+    /// let service = AuthService::new(dir.clone(), Config::default(), Arc::new(MemoryVault::new()));
+    /// let here = tauri::async_runtime::block_on(service.session())?;
+    /// assert!(!here.signed_in && here.profile.is_none());
+    /// # std::fs::remove_dir_all(dir).ok();
+    /// # Ok::<(), tauri_plugin_latchkey::Error>(())
+    /// ```
     pub fn new(data_dir: PathBuf, config: Config, vault: Arc<dyn TokenVault>) -> Self {
         Self::with_clock(data_dir, config, vault, Arc::new(now_ms))
     }

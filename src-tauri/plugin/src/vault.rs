@@ -175,6 +175,19 @@ fn platform_store() -> Result<Arc<keyring_core::api::CredentialStore>, VaultErro
 
 /// A vault in process memory, for command-level tests. It can be told to fail like a
 /// missing or locked keyring.
+///
+/// ```
+/// use tauri_plugin_latchkey::engine::SessionToken;
+/// use tauri_plugin_latchkey::vault::{slot_of, MemoryVault, TokenVault};
+///
+/// let vault = MemoryVault::new();
+/// let token = SessionToken::new("a-session-token");
+/// vault.save(&slot_of("user-1"), &token)?;
+/// assert_eq!(vault.slots(), [slot_of("user-1")]);
+/// vault.set_failing(true); // as a keyring that went away
+/// assert!(vault.load(&slot_of("user-1")).is_err());
+/// # Ok::<(), tauri_plugin_latchkey::vault::VaultError>(())
+/// ```
 #[derive(Default)]
 pub struct MemoryVault {
     tokens: Mutex<std::collections::BTreeMap<String, SessionToken>>,

@@ -3,6 +3,20 @@
 //! its public half (an ephemeral X25519 key agreement, HKDF-SHA256 of the shared secret
 //! salted with both public keys, XChaCha20-Poly1305): `ephemeral public key (32) ‖ sealed
 //! data key`.
+//!
+//! # Examples
+//!
+//! ```
+//! use latchkey_engine::policy::escrow_keys;
+//! use latchkey_engine::SecretKey;
+//!
+//! let (private, public) = escrow_keys::new_pair()?;
+//! let data_key = SecretKey::random()?;
+//! let wrapped = escrow_keys::wrap(&data_key, &public, "bob-id")?;
+//! assert_eq!(escrow_keys::unwrap(&private, &wrapped, "bob-id")?, data_key);
+//! assert!(escrow_keys::unwrap(&private, &wrapped, "carol-id").is_err());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use super::sealing::{derive, fill_random, Purpose, SecretKey, KEY_LEN};
 use crate::error::AuthError;

@@ -52,6 +52,16 @@ impl HashParams {
 
     /// These parameters with the memory raised to the OWASP floor for their pass count (and
     /// to argon2's own minimum of 8 KiB per lane).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use latchkey_engine::HashParams;
+    ///
+    /// let cheap = HashParams { m_kib: 64, t: 1, p: 1 };
+    /// assert_eq!(cheap.at_least_owasp_floor().m_kib, 47_104);
+    /// assert_eq!(HashParams::default().at_least_owasp_floor(), HashParams::default());
+    /// ```
     pub fn at_least_owasp_floor(self) -> Self {
         let t = self.t.max(1);
         let floor = Self::floor_m_kib(t).max(8 * self.p);

@@ -5,6 +5,21 @@
 //! in four groups of four: `k7m2-x9qa-...`. Typing ignores case, spaces and dashes. Only a
 //! SHA-256 of the code, salted with the account's id, is stored: with 80 random bits a code
 //! cannot be guessed back from its hash, so a slow hash is not needed.
+//!
+//! # Examples
+//!
+//! ```
+//! use latchkey_engine::policy::recovery_codes;
+//!
+//! let set = recovery_codes::new_set()?;
+//! assert_eq!(set.len(), recovery_codes::CODES_PER_SET);
+//! assert_eq!(set[0].len(), 19); // four groups of four, with dashes
+//!
+//! let typed = recovery_codes::normalize(" K7M2 X9QA-bcde  FGHJ ").ok_or("not a code")?;
+//! assert_eq!(typed.as_str(), "k7m2x9qabcdefghj");
+//! assert_ne!(recovery_codes::hash("alice-id", &typed), recovery_codes::hash("bob-id", &typed));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use crate::error::AuthError;
 use crate::policy::tokens::{hex, random_string};

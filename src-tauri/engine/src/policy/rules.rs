@@ -4,6 +4,26 @@
 //! accounts are keyed by the lowercased form so "Alice", "ALICE" and "alice" are one account.
 //! New passwords are 8–255 characters after NFKC, never truncated or case-folded, and
 //! may not be a common password or contain the username.
+//!
+//! # Examples
+//!
+//! ```
+//! use latchkey_engine::policy::rules::{new_password, Username};
+//! use latchkey_engine::Password;
+//!
+//! let name = Username::parse_new("Alice")?;
+//! assert_eq!((name.display(), name.normalized()), ("Alice", "alice"));
+//! assert_eq!(Username::parse(" alice").unwrap_err().code(), "INVALID_USERNAME");
+//! // A new name is written in one script: here the first letter is Cyrillic.
+//! assert!(Username::parse_new("\u{430}lice").is_err());
+//!
+//! assert!(new_password(&Password::new("violet-Harbor-42"), name.normalized()).is_ok());
+//! for weak in ["short", "password1", "my-ALICE-pass"] {
+//!     let refused = new_password(&Password::new(weak), name.normalized());
+//!     assert_eq!(refused.unwrap_err().code(), "WEAK_PASSWORD");
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use crate::error::{AuthError, Problem};
 use crate::secret::Password;

@@ -8,6 +8,26 @@
 //! associated data binds what it is, whose it is and its name (see [`Aad`]), so a value
 //! moved to another person, another name or another purpose fails to open
 //! (`DATA_CORRUPTED`) instead of showing as someone else's.
+//!
+//! # Examples
+//!
+//! ```
+//! use latchkey_engine::policy::sealing::{Aad, Purpose, SecretKey};
+//!
+//! let key = SecretKey::random()?;
+//! let aad = Aad::new(Purpose::NoteBody, "alice-id", "note-1");
+//! let sealed = key.seal(&aad, b"the garden")?;
+//! assert_eq!(&*key.open(&aad, &sealed)?, b"the garden");
+//! // Moved to another person (or name, or purpose), it does not open.
+//! let moved = Aad::new(Purpose::NoteBody, "bob-id", "note-1");
+//! assert_eq!(key.open(&moved, &sealed).unwrap_err().code(), "DATA_CORRUPTED");
+//!
+//! // A data key wrapped under another key.
+//! let data_key = SecretKey::random()?;
+//! let wrapped = key.wrap(&data_key, Purpose::PasswordWrap, "alice-id", "")?;
+//! assert_eq!(key.unwrap_key(&wrapped, Purpose::PasswordWrap, "alice-id", "")?, data_key);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use crate::error::AuthError;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};

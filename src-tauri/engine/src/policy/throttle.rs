@@ -4,6 +4,21 @@
 //! 1, 2, 4, … seconds, capped at 5 minutes; from the hundredth on, the account is locked
 //! until an administrator or a recovery code opens it. Pure functions of the failure count, the time
 //! of the last failure and `now` (Unix milliseconds).
+//!
+//! # Examples
+//!
+//! ```
+//! use latchkey_engine::policy::throttle::{is_hard_stopped, retry_after_secs, wait_after};
+//!
+//! assert_eq!(wait_after(4), 0); // four free failures
+//! assert_eq!((wait_after(5), wait_after(6), wait_after(7)), (1_000, 2_000, 4_000));
+//! assert_eq!(wait_after(30), 300_000); // five minutes at most
+//!
+//! // Seven failures, the last at 10 s: the next attempt waits until 14 s.
+//! assert_eq!(retry_after_secs(7, 10_000, 11_000), Some(3));
+//! assert_eq!(retry_after_secs(7, 10_000, 14_000), None);
+//! assert!(is_hard_stopped(100));
+//! ```
 
 /// Failures allowed before waits begin.
 pub const FREE_FAILURES: u32 = 4;

@@ -2,6 +2,23 @@
 //!
 //! A token is 32 random bytes, base64url-encoded (43 characters). The database keeps only
 //! the lowercase hex SHA-256 of the token string as the session id.
+//!
+//! # Examples
+//!
+//! ```
+//! use latchkey_engine::policy::tokens;
+//! use latchkey_engine::SessionToken;
+//!
+//! let token = tokens::new_token()?;
+//! assert_eq!(token.expose().len(), tokens::TOKEN_CHARS);
+//! assert!(tokens::well_formed(&token));
+//! assert!(!tokens::well_formed(&SessionToken::new("not a token")));
+//!
+//! let id = tokens::session_id(&SessionToken::new("abc")); // SHA-256 of "abc"
+//! assert_eq!(id, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+//! assert_eq!(tokens::random_string(b"xyz", 8)?.len(), 8);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use crate::error::AuthError;
 use crate::secret::SessionToken;

@@ -1,6 +1,25 @@
 //! Two-step sign-in codes (TOTP, RFC 6238, through the `totp-rs` crate): SHA-1, 6 digits,
 //! 30-second steps, a 160-bit secret; a code is accepted for the current step and one step
 //! either side (offline clocks drift), and never twice (the caller keeps the last step).
+//!
+//! # Examples
+//!
+//! ```
+//! use latchkey_engine::policy::totp;
+//!
+//! let secret = totp::new_secret()?;
+//! let (uri, base32) = totp::provisioning(&secret, "alice")?;
+//! assert!(uri.starts_with("otpauth://totp/Latchkey:alice?"));
+//! assert_eq!(base32.len(), 32);
+//!
+//! let now = 1_767_225_600_000; // Unix ms
+//! let code = totp::code_at(&secret, now).ok_or("no code")?;
+//! let step = totp::matching_step(&secret, &code, now);
+//! assert_eq!(step, Some(1_767_225_600 / 30));
+//! assert_eq!(totp::matching_step(&secret, &code, now + 30_000), step); // one step late
+//! assert_eq!(totp::matching_step(&secret, &code, now + 90_000), None);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use crate::error::AuthError;
 use totp_rs::{Algorithm, Builder, Secret, Totp};

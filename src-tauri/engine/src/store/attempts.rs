@@ -52,6 +52,9 @@ pub struct Attempts {
 }
 
 /// The failures recorded against a key, if any.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn get(c: &Connection, key: &ThrottleKey) -> rusqlite::Result<Option<Attempts>> {
     c.prepare_cached("SELECT failures, last_failure_at FROM login_attempt WHERE key_id = ?1")?
         .query_row([key], |r| {
@@ -64,6 +67,9 @@ pub fn get(c: &Connection, key: &ThrottleKey) -> rusqlite::Result<Option<Attempt
 }
 
 /// Counts one more failure at `now`.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn add_failure(c: &Connection, key: &ThrottleKey, now: i64) -> rusqlite::Result<()> {
     c.prepare_cached(
         "INSERT INTO login_attempt (key_id, failures, last_failure_at) VALUES (?1, 1, ?2)
@@ -78,6 +84,9 @@ pub fn add_failure(c: &Connection, key: &ThrottleKey, now: i64) -> rusqlite::Res
 /// right, when a second step is still to come): one failure fewer, and, unless another
 /// failure was recorded since, the time of the failure before it (`previous_at`, none when
 /// there was none), so that the wait it left behind is not made longer by a right password.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn take_back(
     c: &Connection,
     key: &ThrottleKey,
@@ -97,6 +106,9 @@ pub fn take_back(
 }
 
 /// Forgets a key's failures (a correct password, or an administrator's unlock).
+///
+/// # Errors
+/// A SQLite failure.
 pub fn clear(c: &Connection, key: &ThrottleKey) -> rusqlite::Result<()> {
     c.prepare_cached("DELETE FROM login_attempt WHERE key_id = ?1")?
         .execute([key])
@@ -105,6 +117,9 @@ pub fn clear(c: &Connection, key: &ThrottleKey) -> rusqlite::Result<()> {
 
 /// Drops the rows of unknown names whose last failure is older than `before`; returns how
 /// many.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn prune_unknown(c: &Connection, before: i64) -> rusqlite::Result<usize> {
     c.prepare_cached(
         "DELETE FROM login_attempt

@@ -95,6 +95,9 @@ impl EventKind {
 }
 
 /// Appends an event.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn record(
     c: &Connection,
     at: i64,
@@ -108,6 +111,9 @@ pub fn record(
 }
 
 /// The latest `limit` events, newest first.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn latest(c: &Connection, limit: u32) -> rusqlite::Result<Vec<AuthEvent>> {
     c.prepare_cached("SELECT at, kind, username, actor FROM auth_event ORDER BY id DESC LIMIT ?1")?
         .query_map([limit], |r| {
@@ -122,6 +128,9 @@ pub fn latest(c: &Connection, limit: u32) -> rusqlite::Result<Vec<AuthEvent>> {
 }
 
 /// Deletes events older than 90 days and all but the newest 10,000; returns how many.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn prune(c: &Connection, now: i64) -> rusqlite::Result<usize> {
     let old = c
         .prepare_cached("DELETE FROM auth_event WHERE at < ?1")?

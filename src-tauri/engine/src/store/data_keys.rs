@@ -30,6 +30,9 @@ impl WrapKind {
 }
 
 /// Stores (or replaces) one wrapping of `user_id`'s data key.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn put(
     c: &Connection,
     user_id: &str,
@@ -47,6 +50,9 @@ pub fn put(
 }
 
 /// One wrapping, if stored.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn get(
     c: &Connection,
     user_id: &str,
@@ -61,12 +67,18 @@ pub fn get(
 }
 
 /// Whether `user_id` has a data key at all (any wrapping of one).
+///
+/// # Errors
+/// A SQLite failure.
 pub fn exists(c: &Connection, user_id: &str) -> rusqlite::Result<bool> {
     c.prepare_cached("SELECT 1 FROM data_key_wrap WHERE user_id = ?1 LIMIT 1")?
         .exists([user_id])
 }
 
 /// How many wrappings of one kind `user_id` has.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn count(c: &Connection, user_id: &str, kind: WrapKind) -> rusqlite::Result<u32> {
     c.prepare_cached("SELECT count(*) FROM data_key_wrap WHERE user_id = ?1 AND kind = ?2")?
         .query_row(params![user_id, kind.as_str()], |r| r.get(0))
@@ -74,6 +86,9 @@ pub fn count(c: &Connection, user_id: &str, kind: WrapKind) -> rusqlite::Result<
 
 /// How many of `user_id`'s current recovery codes (the `recovery_code` table) have no
 /// wrapping of the data key (they sign in but do not open the private space).
+///
+/// # Errors
+/// A SQLite failure.
 pub fn codes_without_wrapping(c: &Connection, user_id: &str) -> rusqlite::Result<u32> {
     c.prepare_cached(
         "SELECT count(*) FROM recovery_code AS r WHERE r.user_id = ?1 AND NOT EXISTS
@@ -84,6 +99,9 @@ pub fn codes_without_wrapping(c: &Connection, user_id: &str) -> rusqlite::Result
 }
 
 /// Removes one wrapping; returns whether it was there.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn delete(c: &Connection, user_id: &str, kind: WrapKind, name: &str) -> rusqlite::Result<bool> {
     c.prepare_cached("DELETE FROM data_key_wrap WHERE user_id = ?1 AND kind = ?2 AND name = ?3")?
         .execute(params![user_id, kind.as_str(), name])
@@ -91,6 +109,9 @@ pub fn delete(c: &Connection, user_id: &str, kind: WrapKind, name: &str) -> rusq
 }
 
 /// Removes every wrapping of one kind.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn delete_kind(c: &Connection, user_id: &str, kind: WrapKind) -> rusqlite::Result<()> {
     c.prepare_cached("DELETE FROM data_key_wrap WHERE user_id = ?1 AND kind = ?2")?
         .execute(params![user_id, kind.as_str()])
@@ -98,6 +119,9 @@ pub fn delete_kind(c: &Connection, user_id: &str, kind: WrapKind) -> rusqlite::R
 }
 
 /// Removes every wrapping of `user_id`'s data key (crypto-erase of their private space).
+///
+/// # Errors
+/// A SQLite failure.
 pub fn delete_all(c: &Connection, user_id: &str) -> rusqlite::Result<()> {
     c.prepare_cached("DELETE FROM data_key_wrap WHERE user_id = ?1")?
         .execute([user_id])
@@ -105,6 +129,9 @@ pub fn delete_all(c: &Connection, user_id: &str) -> rusqlite::Result<()> {
 }
 
 /// Removes every escrow wrapping and the wrapped escrow private key (escrow turned off).
+///
+/// # Errors
+/// A SQLite failure.
 pub fn delete_every_escrow(c: &Connection) -> rusqlite::Result<()> {
     c.prepare_cached("DELETE FROM data_key_wrap WHERE kind IN ('escrow', 'escrow-key')")?
         .execute([])
@@ -112,6 +139,9 @@ pub fn delete_every_escrow(c: &Connection) -> rusqlite::Result<()> {
 }
 
 /// The people whose data key is wrapped for the escrow key.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn escrowed_users(c: &Connection) -> rusqlite::Result<std::collections::HashSet<String>> {
     c.prepare_cached("SELECT user_id FROM data_key_wrap WHERE kind = 'escrow'")?
         .query_map([], |r| r.get(0))?

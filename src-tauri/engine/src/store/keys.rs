@@ -55,12 +55,18 @@ pub struct KeyRow {
 }
 
 /// Whether a key exists.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn exists(c: &Connection, key: &KeyId) -> rusqlite::Result<bool> {
     c.prepare_cached(r#"SELECT 1 FROM "key" WHERE id = ?1"#)?
         .exists([key])
 }
 
 /// A key's owner and hash.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn find(c: &Connection, key: &KeyId) -> rusqlite::Result<Option<KeyRow>> {
     c.prepare_cached(r#"SELECT user_id, hashed_password FROM "key" WHERE id = ?1"#)?
         .query_row([key], |r| {
@@ -73,6 +79,9 @@ pub fn find(c: &Connection, key: &KeyId) -> rusqlite::Result<Option<KeyRow>> {
 }
 
 /// The username key of a user.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn of_user(c: &Connection, user_id: &str) -> rusqlite::Result<Option<KeyId>> {
     c.prepare_cached(
         r#"SELECT id FROM "key" WHERE user_id = ?1 AND substr(id, 1, length(?2)) = ?2 LIMIT 1"#,
@@ -102,6 +111,9 @@ pub fn insert(
 
 /// Replaces a key's hash only if it is still `expected` (compare-and-set); returns whether
 /// it was replaced.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn replace_hash(
     c: &Connection,
     key: &KeyId,
@@ -116,6 +128,9 @@ pub fn replace_hash(
 }
 
 /// Sets a key's hash unconditionally (an administrator's reset).
+///
+/// # Errors
+/// A SQLite failure.
 pub fn set_hash(c: &Connection, key: &KeyId, hashed_password: &str) -> rusqlite::Result<()> {
     c.prepare_cached(r#"UPDATE "key" SET hashed_password = ?1 WHERE id = ?2"#)?
         .execute(params![hashed_password, key])

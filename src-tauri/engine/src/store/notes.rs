@@ -18,6 +18,9 @@ pub struct SealedNote {
 
 /// Adds a note or replaces one of `user_id`'s; returns false when `id` belongs to someone
 /// else (nothing is written).
+///
+/// # Errors
+/// A SQLite failure.
 pub fn put(c: &Connection, user_id: &str, note: &SealedNote) -> rusqlite::Result<bool> {
     c.prepare_cached(
         "INSERT INTO note (id, user_id, title, body, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -36,6 +39,9 @@ pub fn put(c: &Connection, user_id: &str, note: &SealedNote) -> rusqlite::Result
 }
 
 /// One of `user_id`'s notes.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn get(c: &Connection, user_id: &str, id: &str) -> rusqlite::Result<Option<SealedNote>> {
     c.prepare_cached("SELECT id, title, body, updated_at FROM note WHERE id = ?1 AND user_id = ?2")?
         .query_row(params![id, user_id], |r| {
@@ -50,6 +56,9 @@ pub fn get(c: &Connection, user_id: &str, id: &str) -> rusqlite::Result<Option<S
 }
 
 /// `user_id`'s notes without their text, newest first.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn list(c: &Connection, user_id: &str) -> rusqlite::Result<Vec<SealedNote>> {
     c.prepare_cached(
         "SELECT id, title, updated_at FROM note WHERE user_id = ?1
@@ -67,6 +76,9 @@ pub fn list(c: &Connection, user_id: &str) -> rusqlite::Result<Vec<SealedNote>> 
 }
 
 /// Deletes one of `user_id`'s notes; returns whether it was there.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn delete(c: &Connection, user_id: &str, id: &str) -> rusqlite::Result<bool> {
     c.prepare_cached("DELETE FROM note WHERE id = ?1 AND user_id = ?2")?
         .execute(params![id, user_id])
@@ -74,6 +86,9 @@ pub fn delete(c: &Connection, user_id: &str, id: &str) -> rusqlite::Result<bool>
 }
 
 /// Deletes every note of `user_id` (starting over with an empty space).
+///
+/// # Errors
+/// A SQLite failure.
 pub fn delete_all(c: &Connection, user_id: &str) -> rusqlite::Result<()> {
     c.prepare_cached("DELETE FROM note WHERE user_id = ?1")?
         .execute([user_id])

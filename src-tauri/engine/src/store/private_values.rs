@@ -5,6 +5,9 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 /// Adds or replaces a value.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn put(
     c: &Connection,
     user_id: &str,
@@ -21,6 +24,9 @@ pub fn put(
 }
 
 /// One sealed value.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn get(c: &Connection, user_id: &str, name_id: &str) -> rusqlite::Result<Option<Vec<u8>>> {
     c.prepare_cached("SELECT sealed FROM private_value WHERE user_id = ?1 AND name_id = ?2")?
         .query_row(params![user_id, name_id], |r| r.get(0))
@@ -28,6 +34,9 @@ pub fn get(c: &Connection, user_id: &str, name_id: &str) -> rusqlite::Result<Opt
 }
 
 /// Every sealed value of `user_id`, with its name id.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn all(c: &Connection, user_id: &str) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
     c.prepare_cached("SELECT name_id, sealed FROM private_value WHERE user_id = ?1")?
         .query_map([user_id], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -35,6 +44,9 @@ pub fn all(c: &Connection, user_id: &str) -> rusqlite::Result<Vec<(String, Vec<u
 }
 
 /// Deletes one value; returns whether it was there.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn delete(c: &Connection, user_id: &str, name_id: &str) -> rusqlite::Result<bool> {
     c.prepare_cached("DELETE FROM private_value WHERE user_id = ?1 AND name_id = ?2")?
         .execute(params![user_id, name_id])
@@ -42,6 +54,9 @@ pub fn delete(c: &Connection, user_id: &str, name_id: &str) -> rusqlite::Result<
 }
 
 /// Deletes every value of `user_id` (starting over with an empty space).
+///
+/// # Errors
+/// A SQLite failure.
 pub fn delete_all(c: &Connection, user_id: &str) -> rusqlite::Result<()> {
     c.prepare_cached("DELETE FROM private_value WHERE user_id = ?1")?
         .execute([user_id])

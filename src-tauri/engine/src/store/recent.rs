@@ -8,6 +8,9 @@ use rusqlite::{params, Connection};
 pub const MAX_RECENT: i64 = 8;
 
 /// Notes a sign-in for `key` on `os_user`, keeping only the newest eight.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn note(c: &Connection, os_user: &str, key: &KeyId, now: i64) -> rusqlite::Result<()> {
     c.prepare_cached(
         "INSERT INTO recent_account (os_user, key_id, last_used_at) VALUES (?1, ?2, ?3)
@@ -25,6 +28,9 @@ pub fn note(c: &Connection, os_user: &str, key: &KeyId, now: i64) -> rusqlite::R
 
 /// The names (as typed at sign-up) recently signed in on `os_user`, newest first; deleted
 /// accounts are left out.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn names(c: &Connection, os_user: &str) -> rusqlite::Result<Vec<String>> {
     c.prepare_cached(
         r#"SELECT u.username FROM recent_account r
@@ -36,6 +42,9 @@ pub fn names(c: &Connection, os_user: &str) -> rusqlite::Result<Vec<String>> {
 }
 
 /// Removes a name from `os_user`'s list.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn forget(c: &Connection, os_user: &str, key: &KeyId) -> rusqlite::Result<()> {
     c.prepare_cached("DELETE FROM recent_account WHERE os_user = ?1 AND key_id = ?2")?
         .execute(params![os_user, key])
@@ -43,6 +52,9 @@ pub fn forget(c: &Connection, os_user: &str, key: &KeyId) -> rusqlite::Result<()
 }
 
 /// Removes a deleted user's names from every OS account's list.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn forget_everywhere(c: &Connection, key: &KeyId) -> rusqlite::Result<()> {
     c.prepare_cached("DELETE FROM recent_account WHERE key_id = ?1")?
         .execute([key])

@@ -33,8 +33,10 @@ fn from_row_after_id(id: String, r: &Row<'_>, first: usize) -> rusqlite::Result<
     })
 }
 
-/// Adds a session made by the app run of OS account `os_user`. A missing user fails with a
-/// foreign-key violation.
+/// Adds a session made by the app run of OS account `os_user`.
+///
+/// # Errors
+/// A SQLite failure: a foreign-key violation when the user does not exist.
 pub fn insert(c: &Connection, s: &Session, os_user: &str) -> rusqlite::Result<()> {
     c.prepare_cached(&format!(
         r#"INSERT INTO "session" ({COLUMNS}, os_user) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"#
@@ -55,6 +57,9 @@ pub fn insert(c: &Connection, s: &Session, os_user: &str) -> rusqlite::Result<()
 }
 
 /// Locks a session at `at`, or unlocks it (`None`).
+///
+/// # Errors
+/// A SQLite failure.
 pub fn set_locked(c: &Connection, id: &str, at: Option<i64>) -> rusqlite::Result<()> {
     c.prepare_cached(r#"UPDATE "session" SET locked_at = ?1 WHERE id = ?2"#)?
         .execute(params![at, id])
@@ -63,6 +68,9 @@ pub fn set_locked(c: &Connection, id: &str, at: Option<i64>) -> rusqlite::Result
 
 /// The users with a session kept across restarts that `os_user`'s app made, or that an app
 /// before 0.2 made (which did not record the OS account): whose tokens the keyring may hold.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn kept_user_ids(c: &Connection, os_user: &str) -> rusqlite::Result<Vec<String>> {
     c.prepare_cached(
         r#"SELECT DISTINCT user_id FROM "session" WHERE remember = 1 AND os_user IN (?1, '')"#,
@@ -72,6 +80,9 @@ pub fn kept_user_ids(c: &Connection, os_user: &str) -> rusqlite::Result<Vec<Stri
 }
 
 /// Marks a session kept across restarts, or not.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn set_remember(c: &Connection, id: &str, remember: bool) -> rusqlite::Result<()> {
     c.prepare_cached(r#"UPDATE "session" SET remember = ?1 WHERE id = ?2"#)?
         .execute(params![remember, id])
@@ -82,6 +93,9 @@ pub fn set_remember(c: &Connection, id: &str, remember: bool) -> rusqlite::Resul
 /// before `created_before`, except `except`: kept sessions whose token the keyring no
 /// longer holds (a crash between storing the session and saving its token, an item
 /// deleted behind the app's back), which nobody can ever use; returns how many.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn delete_kept_without_token(
     c: &Connection,
     os_user: &str,
@@ -98,6 +112,9 @@ pub fn delete_kept_without_token(
 
 /// Deletes the sessions not kept across restarts that `os_user`'s app made before
 /// `created_before` (by a run that has ended, or crashed); returns how many.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn delete_unkept(
     c: &Connection,
     os_user: &str,
@@ -110,11 +127,17 @@ pub fn delete_unkept(
 }
 
 /// A session by id.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn get(c: &Connection, id: &str) -> rusqlite::Result<Option<Session>> {
     get_by_id(c, id.to_owned())
 }
 
 /// A session by id, keeping the given id (no copy: this runs on every session check).
+///
+/// # Errors
+/// A SQLite failure.
 pub fn get_by_id(c: &Connection, id: String) -> rusqlite::Result<Option<Session>> {
     let mut statement = c.prepare_cached(concat!(
         "SELECT ",
@@ -129,6 +152,9 @@ pub fn get_by_id(c: &Connection, id: String) -> rusqlite::Result<Option<Session>
 }
 
 /// Moves both expiries and stamps the use; returns whether the session still existed.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn renew(
     c: &Connection,
     id: &str,
@@ -144,6 +170,9 @@ pub fn renew(
 }
 
 /// Stamps a use.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn touch(c: &Connection, id: &str, now: i64) -> rusqlite::Result<()> {
     c.prepare_cached(r#"UPDATE "session" SET last_used_at = ?1 WHERE id = ?2"#)?
         .execute(params![now, id])
@@ -151,6 +180,9 @@ pub fn touch(c: &Connection, id: &str, now: i64) -> rusqlite::Result<()> {
 }
 
 /// Stamps the moment the owner's password was last entered in this session.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn set_reauth(c: &Connection, id: &str, now: i64) -> rusqlite::Result<()> {
     c.prepare_cached(r#"UPDATE "session" SET reauth_at = ?1 WHERE id = ?2"#)?
         .execute(params![now, id])
@@ -158,6 +190,9 @@ pub fn set_reauth(c: &Connection, id: &str, now: i64) -> rusqlite::Result<()> {
 }
 
 /// When the owner's password was last entered in this session.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn reauth_at(c: &Connection, id: &str) -> rusqlite::Result<Option<i64>> {
     c.prepare_cached(r#"SELECT reauth_at FROM "session" WHERE id = ?1"#)?
         .query_row([id], |r| r.get(0))
@@ -165,6 +200,9 @@ pub fn reauth_at(c: &Connection, id: &str) -> rusqlite::Result<Option<i64>> {
 }
 
 /// Deletes one session; unknown ids are fine.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn delete(c: &Connection, id: &str) -> rusqlite::Result<()> {
     c.prepare_cached(r#"DELETE FROM "session" WHERE id = ?1"#)?
         .execute([id])
@@ -173,6 +211,9 @@ pub fn delete(c: &Connection, id: &str) -> rusqlite::Result<()> {
 
 /// Deletes every session of a user but `keep` (all of them when `keep` is `None`); returns
 /// how many.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn delete_for_user(
     c: &Connection,
     user_id: &str,
@@ -184,6 +225,9 @@ pub fn delete_for_user(
 
 /// A user's sessions still alive at `now` (sessions end `max_lifetime_ms` after their
 /// creation at the latest), newest first.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn live_for_user(
     c: &Connection,
     user_id: &str,
@@ -200,6 +244,9 @@ pub fn live_for_user(
 }
 
 /// Deletes every session dead at `now`; returns how many.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn delete_dead(c: &Connection, now: i64, max_lifetime_ms: i64) -> rusqlite::Result<usize> {
     c.prepare_cached(r#"DELETE FROM "session" WHERE idle_expires < ?1 OR created_at < ?1 - ?2"#)?
         .execute(params![now, max_lifetime_ms])

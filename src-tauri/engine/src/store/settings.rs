@@ -9,6 +9,9 @@ const TWO_STEP_FOR_ADMINS: &str = "two-step-for-admins";
 const ESCROW_PUBLIC_KEY: &str = "escrow-public-key";
 
 /// The language chosen by an OS account on the sign-in screen, if any.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn os_user_language(c: &Connection, os_user: &str) -> rusqlite::Result<Option<String>> {
     c.prepare_cached("SELECT value FROM setting WHERE name = ?1")?
         .query_row([format!("language:{os_user}")], |r| r.get(0))
@@ -16,6 +19,9 @@ pub fn os_user_language(c: &Connection, os_user: &str) -> rusqlite::Result<Optio
 }
 
 /// Records the language an OS account chose on the sign-in screen.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn set_os_user_language(c: &Connection, os_user: &str, language: &str) -> rusqlite::Result<()> {
     c.prepare_cached("INSERT OR REPLACE INTO setting (name, value) VALUES (?1, ?2)")?
         .execute(params![format!("language:{os_user}"), language])
@@ -23,6 +29,9 @@ pub fn set_os_user_language(c: &Connection, os_user: &str, language: &str) -> ru
 }
 
 /// Whether administrators must use two-step sign-in.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn two_step_for_admins(c: &Connection) -> rusqlite::Result<bool> {
     c.prepare_cached("SELECT value FROM setting WHERE name = ?1")?
         .query_row([TWO_STEP_FOR_ADMINS], |r| r.get::<_, i64>(0))
@@ -31,6 +40,9 @@ pub fn two_step_for_admins(c: &Connection) -> rusqlite::Result<bool> {
 }
 
 /// Requires (or stops requiring) two-step sign-in for administrators.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn set_two_step_for_admins(c: &Connection, required: bool) -> rusqlite::Result<()> {
     c.prepare_cached("INSERT OR REPLACE INTO setting (name, value) VALUES (?1, ?2)")?
         .execute(params![TWO_STEP_FOR_ADMINS, i64::from(required)])
@@ -38,6 +50,9 @@ pub fn set_two_step_for_admins(c: &Connection, required: bool) -> rusqlite::Resu
 }
 
 /// The administrator's escrow public key (X25519, 32 bytes), while key escrow is on.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn escrow_public_key(c: &Connection) -> rusqlite::Result<Option<[u8; 32]>> {
     c.prepare_cached("SELECT value FROM setting WHERE name = ?1")?
         .query_row([ESCROW_PUBLIC_KEY], |r| r.get::<_, Vec<u8>>(0))
@@ -46,6 +61,9 @@ pub fn escrow_public_key(c: &Connection) -> rusqlite::Result<Option<[u8; 32]>> {
 }
 
 /// Turns key escrow on with `public` (or off with `None`).
+///
+/// # Errors
+/// A SQLite failure.
 pub fn set_escrow_public_key(c: &Connection, public: Option<&[u8; 32]>) -> rusqlite::Result<()> {
     match public {
         Some(public) => c
@@ -60,6 +78,9 @@ pub fn set_escrow_public_key(c: &Connection, public: Option<&[u8; 32]>) -> rusql
 
 /// After how many seconds without input a signed-in window locks: `Some(0)` is never,
 /// `None` is not set (the default applies).
+///
+/// # Errors
+/// A SQLite failure.
 pub fn lock_after_secs(c: &Connection) -> rusqlite::Result<Option<u64>> {
     c.prepare_cached("SELECT value FROM setting WHERE name = ?1")?
         .query_row([LOCK_AFTER_SECS], |r| r.get::<_, i64>(0))
@@ -68,6 +89,9 @@ pub fn lock_after_secs(c: &Connection) -> rusqlite::Result<Option<u64>> {
 }
 
 /// Sets the idle lock (`0` is never).
+///
+/// # Errors
+/// A SQLite failure.
 pub fn set_lock_after_secs(c: &Connection, secs: u64) -> rusqlite::Result<()> {
     c.prepare_cached("INSERT OR REPLACE INTO setting (name, value) VALUES (?1, ?2)")?
         .execute(params![

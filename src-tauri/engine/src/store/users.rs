@@ -39,12 +39,18 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<User> {
 }
 
 /// Whether there is no account yet (the next one becomes the administrator).
+///
+/// # Errors
+/// A SQLite failure.
 pub fn none_yet(c: &Connection) -> rusqlite::Result<bool> {
     c.prepare_cached(r#"SELECT NOT EXISTS (SELECT 1 FROM "user")"#)?
         .query_row([], |r| r.get(0))
 }
 
 /// Whether an account's name has this confusable skeleton (looks like it).
+///
+/// # Errors
+/// A SQLite failure.
 pub fn skeleton_taken(c: &Connection, skeleton: &str) -> rusqlite::Result<bool> {
     c.prepare_cached(r#"SELECT 1 FROM "user" WHERE skeleton = ?1"#)?
         .exists([skeleton])
@@ -52,6 +58,9 @@ pub fn skeleton_taken(c: &Connection, skeleton: &str) -> rusqlite::Result<bool> 
 
 /// Gives every account made before skeletons were stored its name's skeleton, computed by
 /// `skeleton_of` from the username; returns how many.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn fill_skeletons(
     c: &Connection,
     skeleton_of: impl Fn(&str) -> Option<String>,
@@ -68,6 +77,9 @@ pub fn fill_skeletons(
 }
 
 /// Adds a user, with the confusable skeleton of its name.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn insert(c: &Connection, user: &User, skeleton: &str) -> rusqlite::Result<()> {
     c.prepare_cached(&format!(
         r#"INSERT INTO "user" ({COLUMNS}, skeleton) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"#
@@ -89,6 +101,9 @@ pub fn insert(c: &Connection, user: &User, skeleton: &str) -> rusqlite::Result<(
 }
 
 /// A user by id.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn get(c: &Connection, user_id: &str) -> rusqlite::Result<Option<User>> {
     c.prepare_cached(&format!(r#"SELECT {COLUMNS} FROM "user" WHERE id = ?1"#))?
         .query_row([user_id], from_row)
@@ -96,6 +111,9 @@ pub fn get(c: &Connection, user_id: &str) -> rusqlite::Result<Option<User>> {
 }
 
 /// A user's name as typed at sign-up.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn username(c: &Connection, user_id: &str) -> rusqlite::Result<Option<String>> {
     c.prepare_cached(r#"SELECT username FROM "user" WHERE id = ?1"#)?
         .query_row([user_id], |r| r.get(0))
@@ -103,6 +121,9 @@ pub fn username(c: &Connection, user_id: &str) -> rusqlite::Result<Option<String
 }
 
 /// A user's role.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn role(c: &Connection, user_id: &str) -> rusqlite::Result<Option<Role>> {
     c.prepare_cached(r#"SELECT role FROM "user" WHERE id = ?1"#)?
         .query_row([user_id], |r| r.get(0))
@@ -111,6 +132,9 @@ pub fn role(c: &Connection, user_id: &str) -> rusqlite::Result<Option<Role>> {
 
 /// Stamps a successful sign-in: the previous one moves to `previous_login_at`, and the
 /// failures since then are kept for the banner. Returns whether the user exists.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn record_sign_in(
     c: &Connection,
     user_id: &str,
@@ -128,6 +152,9 @@ pub fn record_sign_in(
 
 /// Sets "must choose a new password at the next sign-in", with the temporary password
 /// valid until `expires_at`; or lifts it (`None`).
+///
+/// # Errors
+/// A SQLite failure.
 pub fn set_temporary_password(
     c: &Connection,
     user_id: &str,
@@ -142,6 +169,9 @@ pub fn set_temporary_password(
 }
 
 /// Whether `user_id` is the only administrator while other accounts exist.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn is_last_admin_among_others(c: &Connection, user_id: &str) -> rusqlite::Result<bool> {
     c.prepare_cached(
         r#"SELECT (SELECT role FROM "user" WHERE id = ?1) = ?2
@@ -155,6 +185,9 @@ pub fn is_last_admin_among_others(c: &Connection, user_id: &str) -> rusqlite::Re
 }
 
 /// Deletes a user (its keys and sessions go with it, by cascade); returns whether it existed.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn delete(c: &Connection, user_id: &str) -> rusqlite::Result<bool> {
     c.prepare_cached(r#"DELETE FROM "user" WHERE id = ?1"#)?
         .execute([user_id])
@@ -174,6 +207,9 @@ pub struct StoredTotp {
 
 /// A user's two-step secret and the last step a code was accepted for, when two-step
 /// sign-in is on.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn totp(c: &Connection, user_id: &str) -> rusqlite::Result<Option<StoredTotp>> {
     c.prepare_cached(
         r#"SELECT totp_sealed, totp_secret, totp_last_step FROM "user"
@@ -191,6 +227,9 @@ pub fn totp(c: &Connection, user_id: &str) -> rusqlite::Result<Option<StoredTotp
 
 /// Turns two-step sign-in on with its `sealed` secret (accepted at `step`), or off
 /// (`None`). Any secret in the clear is removed either way.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn set_totp(
     c: &Connection,
     user_id: &str,
@@ -213,6 +252,9 @@ pub fn set_totp(
 }
 
 /// Replaces a secret kept in the clear by older versions with its sealed form.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn seal_clear_totp(c: &Connection, user_id: &str, sealed: &[u8]) -> rusqlite::Result<()> {
     c.prepare_cached(
         r#"UPDATE "user" SET totp_sealed = ?1, totp_secret = NULL
@@ -224,6 +266,9 @@ pub fn seal_clear_totp(c: &Connection, user_id: &str, sealed: &[u8]) -> rusqlite
 
 /// Whether an administrator's reset left the person's private space sealed (until one of
 /// their recovery codes opens it).
+///
+/// # Errors
+/// A SQLite failure.
 pub fn space_sealed(c: &Connection, user_id: &str) -> rusqlite::Result<bool> {
     c.prepare_cached(r#"SELECT space_sealed_at IS NOT NULL FROM "user" WHERE id = ?1"#)?
         .query_row([user_id], |r| r.get(0))
@@ -232,6 +277,9 @@ pub fn space_sealed(c: &Connection, user_id: &str) -> rusqlite::Result<bool> {
 }
 
 /// Marks the private space sealed by a reset (`Some(now)`), or open again (`None`).
+///
+/// # Errors
+/// A SQLite failure.
 pub fn set_space_sealed(c: &Connection, user_id: &str, at: Option<i64>) -> rusqlite::Result<()> {
     c.prepare_cached(r#"UPDATE "user" SET space_sealed_at = ?1 WHERE id = ?2"#)?
         .execute(params![at, user_id])
@@ -240,6 +288,9 @@ pub fn set_space_sealed(c: &Connection, user_id: &str, at: Option<i64>) -> rusql
 
 /// Records that a code of `step` was used, unless a code of that step or a later one was
 /// (no replay); returns whether it was recorded.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn use_totp_step(c: &Connection, user_id: &str, step: u64) -> rusqlite::Result<bool> {
     c.prepare_cached(
         r#"UPDATE "user" SET totp_last_step = ?1 WHERE id = ?2 AND totp_last_step < ?1"#,
@@ -249,6 +300,9 @@ pub fn use_totp_step(c: &Connection, user_id: &str, step: u64) -> rusqlite::Resu
 }
 
 /// A user's chosen language (`en`, `ko`, …), if they chose one.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn language(c: &Connection, user_id: &str) -> rusqlite::Result<Option<String>> {
     c.prepare_cached(r#"SELECT language FROM "user" WHERE id = ?1"#)?
         .query_row([user_id], |r| r.get(0))
@@ -257,6 +311,9 @@ pub fn language(c: &Connection, user_id: &str) -> rusqlite::Result<Option<String
 }
 
 /// Records a user's language.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn set_language(c: &Connection, user_id: &str, language: &str) -> rusqlite::Result<()> {
     c.prepare_cached(r#"UPDATE "user" SET language = ?1 WHERE id = ?2"#)?
         .execute(params![language, user_id])
@@ -265,6 +322,9 @@ pub fn set_language(c: &Connection, user_id: &str, language: &str) -> rusqlite::
 
 /// Every user, oldest first, with the failed attempts recorded against its username key
 /// (`failures`, `last_failure_at`): the administrator's list.
+///
+/// # Errors
+/// A SQLite failure.
 pub fn all_with_attempts(c: &Connection) -> rusqlite::Result<Vec<(User, u32, i64)>> {
     c.prepare_cached(&format!(
         r#"SELECT {cols}, COALESCE(a.failures, 0), COALESCE(a.last_failure_at, 0)

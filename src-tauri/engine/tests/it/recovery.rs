@@ -164,10 +164,12 @@ fn wrong_codes_share_the_sign_in_throttle_and_unknown_names_cost_the_same() {
     }
     known.sort();
     unknown.sort();
-    let ratio = known[15].as_secs_f64() / unknown[15].as_secs_f64();
+    // The 10th percentile of each: what the work costs, with less of what other tests
+    // running on the same two cores add (the median of this test once read 0.78 under load).
+    let ratio = known[3].as_secs_f64() / unknown[3].as_secs_f64();
     println!(
         "wrong recovery code: known name {:?}, unknown {:?} ({ratio:.3}x)",
-        known[15], unknown[15]
+        known[3], unknown[3]
     );
     assert!((0.85..=1.15).contains(&ratio), "{ratio}");
 }

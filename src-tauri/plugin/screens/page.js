@@ -3,7 +3,7 @@
 // the lock (the Lock button, Ctrl+L / Cmd+L, input reports for the idle lock kept in Rust,
 // and the event Rust sends when it locks).
 
-import { announceReady, api, homeFor, onLocked } from './api.js';
+import { announceReady, api, HOME, homeFor, onLocked, reportActivity } from './api.js';
 import { apply, messageFor, t, useLanguage } from './i18n.js';
 
 export function $(id) {
@@ -23,7 +23,7 @@ function destination(state, screen, needs) {
   if (!state.signedIn) return 'login.html';
   const home = homeFor(state.profile);
   // A step to take first (a new password, two-step set-up) before any signed-in screen.
-  if (home !== 'home.html' && !home.startsWith(screen)) return home;
+  if (home !== HOME && !home.startsWith(screen)) return home;
   return null;
 }
 
@@ -74,19 +74,9 @@ function showNotice(state) {
 
 // Reports input to Rust (which keeps the idle clock) no more often than a third of the idle
 // delay, so that someone typing is never locked out; no input, no report.
-function reportActivity(lockAfterSecs) {
+function watchActivity(lockAfterSecs) {
   if (!lockAfterSecs) return;
-  const every = Math.min(5000, Math.max(500, (lockAfterSecs * 1000) / 3));
-  let last = 0;
-  const report = () => {
-    const now = Date.now();
-    if (now - last < every) return;
-    last = now;
-    api.activity().catch(() => {});
-  };
-  for (const kind of ['keydown', 'pointerdown', 'pointermove', 'wheel', 'touchstart']) {
-    window.addEventListener(kind, report, { passive: true, capture: true });
-  }
+  reportActivity(Math.min(5000, Math.max(500, (lockAfterSecs * 1000) / 3)));
 }
 
 export async function lockNow() {
@@ -107,7 +97,7 @@ function wireLock(state) {
     }
   });
   onLocked(() => go('lock.html'));
-  reportActivity(state.lockAfterSecs);
+  watchActivity(state.lockAfterSecs);
 }
 
 // Hints for the next screens, none of them a secret (Rust decides every time): whether

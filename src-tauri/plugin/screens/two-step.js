@@ -1,4 +1,4 @@
-import { api } from './api.js';
+import { api, HOME } from './api.js';
 import { t } from './i18n.js';
 import { $, startPage } from './page.js';
 import { clearErrors, onSubmit, setBusy, setupPasswordField, showError, showPageError } from './forms.js';
@@ -43,7 +43,7 @@ onSubmit($('setup-form'), async () => {
   try {
     await api.twoStepEnable($('code').value, $('setup-password').value);
     $('setup-password').value = '';
-    window.location.replace(required ? 'home.html' : 'profile.html');
+    window.location.replace(required ? HOME : 'profile.html');
   } catch (error) {
     setBusy(form, false);
     $('setup-password').value = '';

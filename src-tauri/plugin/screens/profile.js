@@ -1,4 +1,4 @@
-import { api } from './api.js';
+import { api, HOME } from './api.js';
 import { showCodes } from './codes.js';
 import { formatTime, t, tNodes } from './i18n.js';
 import { $, startPage } from './page.js';
@@ -167,6 +167,12 @@ onSubmit($('delete-form'), async () => {
     showError(form, error, (code) => (code === 'INVALID_CREDENTIALS' ? 'delete-password' : null));
   }
 });
+
+// In another app (the plugin serving these screens), the way back is to that app's page.
+if (HOME !== 'home.html') {
+  $('home-link').href = HOME;
+  $('home-link').dataset.i18n = 'profile.back';
+}
 
 startPage('profile', 'signed-in', (state) => {
   profile = state.profile;

@@ -25,7 +25,16 @@ function leavingWhenLocked(command) {
   };
 }
 
-const { invoke: _invoke, onLocked: _onLocked, LatchkeyError: _error, ...commands } = latchkey;
+export { reportActivity } from './latchkey.js';
+
+const {
+  invoke: _invoke,
+  onLocked: _onLocked,
+  LatchkeyError: _error,
+  screenUrl: _screenUrl,
+  reportActivity: _reportActivity,
+  ...commands
+} = latchkey;
 
 export const api = Object.fromEntries(
   Object.entries(commands).map(([name, command]) => [name, leavingWhenLocked(command)]),
@@ -57,10 +66,15 @@ export function announceReady(screen) {
   tauri.event.emit('latchkey://ready', { page: screen, at }).catch(() => {});
 }
 
+// The page a signed-in person goes to: Latchkey's private home (home.html), or, when the
+// plugin serves these screens to another app, that app's own page (the plugin writes its
+// address into each page's <meta name="latchkey-home">).
+export const HOME = document.querySelector('meta[name="latchkey-home"]')?.content || 'home.html';
+
 // Where a signed-in person belongs: a temporary password is replaced first, then two-step
-// sign-in is turned on where required; then their home, their notes.
+// sign-in is turned on where required; then their home.
 export function homeFor(profile) {
   if (profile && profile.mustChangePassword) return 'change-password.html';
   if (profile && profile.twoStepSetupRequired) return 'two-step.html';
-  return 'home.html';
+  return HOME;
 }

@@ -1,0 +1,1 @@
+../../../guest-js/index.js

@@ -1,1 +1,0 @@
-../src-tauri/plugin/guest-js/index.js
