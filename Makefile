@@ -14,9 +14,17 @@ TAURI_CLI := npx --yes @tauri-apps/cli@2.12.5
 TAURI_DRIVER_VERSION := 2.1.0
 # The accessibility audit of the end-to-end tests (injected into the window over WebDriver).
 AXE_VERSION := 4.14.1
+ESBUILD_VERSION := 0.24.2
+ESBUILD := target/e2e-tools/node_modules/.bin/esbuild
+# Every screen's page module, bundled by esbuild into one file each (one request at start-up
+# instead of six): src-tauri/plugin/screens/dist/, committed, so that the crate and a plain
+# cargo build need no Node. `make screens` after changing a screen's JavaScript; a test
+# fails when the bundles are stale.
+SCREEN_PAGES := admin change-password home index lock login note profile recover signup two-step
+SCREENS_OUT ?= src-tauri/plugin/screens/dist
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: help deps run test lint bundle package-check bench clean
+.PHONY: help deps run test lint bundle package-check bench screens bundle-screens clean
 
 help:
 	@echo "make run     install what is missing, build, and launch Latchkey"
@@ -24,6 +32,7 @@ help:
 	@echo "make bundle  build the .deb and .rpm installers into target/release/bundle/"
 	@echo "make package-check  lintian, install, launch and uninstall the .deb (needs root or sudo)"
 	@echo "make bench   run the benchmarks (see benches/README.md)"
+	@echo "make screens  bundle the screens' page modules (after changing their JavaScript)"
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
@@ -34,8 +43,8 @@ deps:
 		{ $(SUDO) apt-get install -y -qq --no-install-recommends $$missing || $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; }; \
 	fi
 	@command -v npx >/dev/null || { echo "Installing Node.js (for the Tauri CLI)"; DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm; }
-	@[ -f target/e2e-tools/node_modules/axe-core/axe.min.js ] || { echo "Installing axe-core $(AXE_VERSION) for the accessibility audit"; \
-		mkdir -p target/e2e-tools && cd target/e2e-tools && npm install --no-save --no-audit --no-fund --loglevel=error axe-core@$(AXE_VERSION); }
+	@[ -f target/e2e-tools/node_modules/axe-core/axe.min.js ] && [ -x $(ESBUILD) ] || { echo "Installing axe-core $(AXE_VERSION) (the accessibility audit) and esbuild $(ESBUILD_VERSION) (the screens' bundles)"; \
+		mkdir -p target/e2e-tools && cd target/e2e-tools && npm install --no-save --no-audit --no-fund --loglevel=error axe-core@$(AXE_VERSION) esbuild@$(ESBUILD_VERSION); }
 	@command -v cargo >/dev/null || { echo "Rust is needed: install it with rustup (https://rustup.rs), then run make again."; exit 1; }
 	@if ! command -v tauri-driver >/dev/null && [ ! -x "$${CARGO_HOME:-$$HOME/.cargo}/bin/tauri-driver" ]; then \
 		echo "Installing tauri-driver $(TAURI_DRIVER_VERSION) from crates.io"; \
@@ -76,6 +85,12 @@ bench: deps
 	rm -f target/bench-summary/goals-*.txt
 	cargo bench
 	@echo; echo "Goals (each against a floor measured in the same run):"; cat target/bench-summary/goals-*.txt
+
+screens: deps bundle-screens
+
+bundle-screens:
+	$(ESBUILD) $(SCREEN_PAGES:%=src-tauri/plugin/screens/%.js) --bundle --format=esm --minify \
+		--target=safari16 --outdir=$(SCREENS_OUT) --log-level=warning
 
 clean:
 	cargo clean

@@ -21,3 +21,4 @@ mod hostile_input;
 mod keyboard;
 mod keyring_secret_service;
 mod log_hygiene;
+mod screen_bundles;

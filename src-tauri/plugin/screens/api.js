@@ -40,6 +40,14 @@ export const api = Object.fromEntries(
   Object.entries(commands).map(([name, command]) => [name, leavingWhenLocked(command)]),
 );
 
+// Who is here: the answer to the question ask.js asked while the document was parsed (taken
+// once), else a new question.
+export function session() {
+  const early = window.latchkeyAsked;
+  window.latchkeyAsked = undefined;
+  return early ? early.catch(() => api.session()) : api.session();
+}
+
 // Runs `handler` when Rust locks the person at the keyboard (idle, or the OS locked).
 export function onLocked(handler) {
   latchkey.onLocked(handler).catch(() => {});

@@ -100,9 +100,16 @@ async function loadNotes() {
   }
 }
 
+// Where the space stands, asked as the page starts, beside the question of who is here
+// rather than after it (a page that goes elsewhere, or finds nobody, ignores the answer).
+let spaceAsked = api.privateSpaceStatus();
+spaceAsked.catch(() => {});
+
 // Asks where the space stands and shows it (with the notes when it is open).
 async function refresh() {
-  space = await api.privateSpaceStatus();
+  const asked = spaceAsked ?? api.privateSpaceStatus();
+  spaceAsked = null;
+  space = await asked;
   if (space.state === 'open') await loadNotes();
   render();
 }

@@ -1,8 +1,7 @@
-import { api, homeFor } from './api.js';
+import { homeFor, session } from './api.js';
 
 // Start-up routing: the lock screen, the person's notes (home), or the sign-in screen.
-api
-  .session()
+session()
   .then((state) => {
     if (state.locked) window.location.replace('lock.html');
     else window.location.replace(state.signedIn ? homeFor(state.profile) : 'login.html');

@@ -3,7 +3,7 @@
 // the lock (the Lock button, Ctrl+L / Cmd+L, input reports for the idle lock kept in Rust,
 // and the event Rust sends when it locks).
 
-import { announceReady, api, HOME, homeFor, onLocked, reportActivity } from './api.js';
+import { announceReady, api, HOME, homeFor, onLocked, reportActivity, session } from './api.js';
 import { apply, messageFor, t, useLanguage } from './i18n.js';
 
 export function $(id) {
@@ -132,7 +132,7 @@ function reveal(screen, focus) {
 // Resolves with the session state, or null when leaving.
 export async function startPage(screen, needs, show) {
   document.body.dataset.screen = screen;
-  const asked = api.session();
+  const asked = session();
   const root = document.documentElement;
   const early = needs === 'signed-out' ? root.dataset.early : undefined;
   const words = early ? useLanguage(early) : null;
