@@ -55,6 +55,7 @@ run: deps
 	cargo run --release
 
 test: deps lint
+	cargo build -p latchkey-example-tally
 	cargo test --workspace --all-targets --no-fail-fast
 	cargo test --workspace --doc
 

@@ -66,8 +66,9 @@ async fn launch(world: &World, binary: &Path, home: &Path) -> Launch {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn another_app_adopts_the_screens_and_the_private_space() {
-    let binary = tally_binary();
+    // Built in this test's turn: a build beside another test's real window starves it.
     let _turn = ONE_AT_A_TIME.lock().await;
+    let binary = tally_binary();
     let world = World::new();
     let home = temp_dir();
     let app = launch(&world, &binary, home.path()).await;
