@@ -44,7 +44,7 @@ export const api = Object.fromEntries(
 // once), else a new question.
 export function session() {
   const early = window.latchkeyAsked;
-  window.latchkeyAsked = undefined;
+  window.latchkeyAsked = null; // taken (or asked here): ask.js, if it runs later, leaves it
   return early ? early.catch(() => api.session()) : api.session();
 }
 

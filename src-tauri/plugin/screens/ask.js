@@ -5,7 +5,8 @@
 // The answer is the same one the page would get (profiles and states, never a token).
 (() => {
   const core = window.__TAURI__?.core;
-  if (!core) return;
+  // Not when the page's module ran first and asked itself (it left `null` here).
+  if (!core || window.latchkeyAsked !== undefined) return;
   const asked = core.invoke('plugin:latchkey|session');
   asked.catch(() => {}); // handled where it is taken
   window.latchkeyAsked = asked;
