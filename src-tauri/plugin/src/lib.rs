@@ -121,13 +121,7 @@ impl Builder {
     /// ready screens' [`screens::LANGUAGES`]): `session`
     /// offers them and picks one (the person's choice, the OS account's, the system's).
     pub fn languages(mut self, languages: &[(&str, &str)]) -> Self {
-        self.languages = languages
-            .iter()
-            .map(|(tag, name)| models::LanguageView {
-                tag: (*tag).to_owned(),
-                name: (*name).to_owned(),
-            })
-            .collect();
+        self.languages = language_views(languages);
         self
     }
 
@@ -181,7 +175,7 @@ impl Builder {
             screens,
         } = self;
         let languages = if languages.is_empty() {
-            Self::new().languages(screens::LANGUAGES).languages
+            language_views(screens::LANGUAGES)
         } else {
             languages
         };
@@ -299,6 +293,17 @@ async fn idle_watch<R: Runtime>(app: AppHandle<R>) {
             let _ = app.emit(LOCKED_EVENT, ());
         }
     }
+}
+
+/// (tag, name) pairs as the views `session` sends.
+fn language_views(languages: &[(&str, &str)]) -> Vec<models::LanguageView> {
+    languages
+        .iter()
+        .map(|(tag, name)| models::LanguageView {
+            tag: (*tag).to_owned(),
+            name: (*name).to_owned(),
+        })
+        .collect()
 }
 
 /// The plugin with its defaults (see [`Builder::new`]).

@@ -73,10 +73,7 @@ pub(crate) fn home_address(after_sign_in: &str, dev_url: Option<&tauri::Url>) ->
 
 /// The file a request names, if the screens have it.
 fn file(path: &str) -> Option<&'static [u8]> {
-    let name = match path.trim_start_matches('/') {
-        "" => "index.html",
-        name => name,
-    };
+    let name = path.trim_start_matches('/');
     FILES
         .binary_search_by(|(candidate, _)| candidate.cmp(&name))
         .ok()
@@ -114,6 +111,8 @@ pub(crate) fn respond(path: &str, home: &str, theme: Option<&str>) -> Response<C
         return Response::builder()
             .status(StatusCode::NOT_FOUND)
             .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
+            .header(header::CONTENT_SECURITY_POLICY, CSP)
+            .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
             .body(Cow::Borrowed(&b"not found"[..]))
             .unwrap_or_else(|_| Response::new(Cow::Borrowed(&[][..])));
     };
@@ -187,11 +186,9 @@ mod tests {
             "/i18n/../../build.rs",
             "//etc/passwd",
         ] {
-            assert_eq!(
-                respond(missing, "x", None).status(),
-                StatusCode::NOT_FOUND,
-                "{missing}"
-            );
+            let answer = respond(missing, "x", None);
+            assert_eq!(answer.status(), StatusCode::NOT_FOUND, "{missing}");
+            assert_eq!(answer.headers()[header::CONTENT_SECURITY_POLICY], CSP);
         }
         assert!(LANGUAGES.iter().any(|(tag, _)| *tag == "ko"));
     }
