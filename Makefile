@@ -6,10 +6,11 @@ SHELL := /bin/bash
 
 # Debian packages: build (WebKitGTK; libdbus, which the app links from the system); tests (X server, D-Bus, gnome-keyring, secret-tool,
 # xwininfo, the WebKit WebDriver, the reference argon2 and pyotp for independent checks, a
-# Korean font for the Korean screens); installers (rpm for .rpm, lintian to check the .deb).
+# Korean font for the Korean screens, OpenLDAP's slapd and tools with openssl for the
+# directory tests' own server and test CA); installers (rpm for .rpm, lintian to check the .deb).
 APT_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libdbus-1-dev libsqlite3-dev \
 	xvfb x11-utils dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver \
-	python3-argon2 python3-pyotp fonts-nanum rpm lintian file
+	python3-argon2 python3-pyotp fonts-nanum slapd ldap-utils openssl rpm lintian file
 TAURI_CLI := npx --yes @tauri-apps/cli@2.12.5
 TAURI_DRIVER_VERSION := 2.1.0
 # The accessibility audit of the end-to-end tests (injected into the window over WebDriver).

@@ -51,6 +51,8 @@ const COMMANDS: &[&str] = &[
     "private_put",
     "private_delete",
     "admin_set_key_escrow",
+    "previous_password",
+    "admin_directory_status",
 ];
 
 /// Every file under `dir`, as (path relative to `root` with `/`, absolute path), sorted.

@@ -6,6 +6,7 @@ pub mod desktop;
 pub mod ipc;
 pub mod mounts;
 pub mod process_bus;
+pub mod slapd;
 
 #[path = "../../src-tauri/engine/tests/it/common.rs"]
 mod engine_common;

@@ -385,6 +385,7 @@ async fn a_copy_of_the_files_and_the_keyring_holds_no_note_secret_or_key() {
                 let code = code_at(&secret, now + 30_000).unwrap();
                 accounts.finish_sign_in(&pending, &code, now).unwrap()
             }
+            SignInStep::PreviousPassword(_) => panic!("local accounts have no directory"),
         };
         let key = signed.data_key.expect("the password opens the space");
         let listed = accounts.list_notes(&signed.user.id, &key, None).unwrap();

@@ -7,6 +7,7 @@ mod common;
 
 mod a11y;
 mod attacker;
+mod directory;
 mod driver;
 mod e2e;
 mod escrow;

@@ -13,6 +13,7 @@ mod commands_account;
 mod commands_lock;
 mod commands_private;
 mod commands_recovery;
+mod directory;
 mod faults_files;
 mod faults_keyring;
 mod first_screen;

@@ -3,6 +3,7 @@
 //! `sessions`, `account`, `admin`); this file holds only what they all share.
 
 use crate::config::Config;
+use crate::directory::Directory;
 use crate::error::AuthError;
 use crate::model::User;
 use crate::policy::hashing::PasswordHasher;
@@ -36,6 +37,7 @@ pub struct Accounts {
     pub(crate) config: Config,
     pub(crate) os_user: String,
     pub(crate) throttle_secret: DatabaseSecret,
+    pub(crate) directory: Option<Directory>,
 }
 
 /// The name of the OS account running the app (recent accounts are kept per OS account).
@@ -64,6 +66,7 @@ impl Accounts {
             config,
             os_user: current_os_user(),
             throttle_secret: DatabaseSecret::new(throttle_secret),
+            directory: None,
         })
     }
 
@@ -71,6 +74,18 @@ impl Accounts {
     pub fn with_os_user(mut self, os_user: impl Into<String>) -> Self {
         self.os_user = os_user.into();
         self
+    }
+
+    /// The same engine, signing directory names in with `directory` (see
+    /// [`crate::directory`]).
+    pub fn with_directory(mut self, directory: Option<Directory>) -> Self {
+        self.directory = directory;
+        self
+    }
+
+    /// The directory this computer uses, if any.
+    pub fn directory(&self) -> Option<&Directory> {
+        self.directory.as_ref()
     }
 
     /// The settings in force.

@@ -21,6 +21,7 @@ use crate::store::{data_keys, keys, recovery_codes as codes, users, KeyId, Write
 use rusqlite::Connection;
 
 /// A password check that succeeded.
+#[derive(Clone)]
 pub(crate) struct Verified {
     /// The key's owner.
     pub(crate) user_id: String,
@@ -39,6 +40,8 @@ pub(crate) struct Verified {
     pub(crate) previous_failure_at: Option<i64>,
     /// When this attempt was reserved (counted as a failure).
     pub(crate) reserved_at: i64,
+    /// What the directory just said about a directory account, to record when settled.
+    pub(crate) directory: Option<crate::directory_check::DirectoryFacts>,
 }
 
 impl Verified {
@@ -57,6 +60,9 @@ impl Verified {
             return Err(AuthError::InvalidCredentials.into());
         }
         attempts::clear(c, &ThrottleKey::from(&self.key))?;
+        if let Some(facts) = &self.directory {
+            facts.record(c, &self.user_id)?;
+        }
         if let Some(rehash) = &self.rehash {
             keys::replace_hash(c, &self.key, &self.old_hash, &rehash.stored)?;
             log::info!("password verifier moved to the current format and parameters");
@@ -266,6 +272,7 @@ pub(crate) fn check_password(
         failures_before,
         previous_failure_at,
         reserved_at: now,
+        directory: None,
     })
 }
 

@@ -144,6 +144,20 @@ pub enum AuthError {
     /// The note or value asked for does not exist (any more).
     #[error("That item no longer exists.")]
     NotFound,
+    /// A directory name, and this computer cannot reach the directory: nobody with this
+    /// name has signed in here before (or the directory refused them since).
+    #[error("This computer cannot reach the directory right now. Try again when it is connected; people who have signed in here before can still sign in.")]
+    DirectoryUnreachable,
+    /// Offline, with the right password, but the cached sign-in is too old.
+    #[error("This computer must reach the directory once before you can sign in here again. Connect it to the network and try again.")]
+    DirectoryCacheExpired,
+    /// The directory's certificate was not accepted: no password was sent.
+    #[error("The directory's certificate was not accepted, so your password was not sent. Ask whoever manages this computer to check the directory settings.")]
+    DirectoryCertificate,
+    /// A name that belongs to the directory, at a local sign-up; or a directory name that a
+    /// local account's name already looks like.
+    #[error("That name belongs to an account in the directory, or looks like one here. Choose another name, or ask an administrator.")]
+    DirectoryNameTaken,
 }
 
 impl AuthError {
@@ -187,6 +201,10 @@ impl AuthError {
             Self::ValueTooLarge,
             Self::InvalidValueName,
             Self::NotFound,
+            Self::DirectoryUnreachable,
+            Self::DirectoryCacheExpired,
+            Self::DirectoryCertificate,
+            Self::DirectoryNameTaken,
         ]
     }
 
@@ -228,6 +246,10 @@ impl AuthError {
             Self::ValueTooLarge => "VALUE_TOO_LARGE",
             Self::InvalidValueName => "INVALID_VALUE_NAME",
             Self::NotFound => "NOT_FOUND",
+            Self::DirectoryUnreachable => "DIRECTORY_UNREACHABLE",
+            Self::DirectoryCacheExpired => "DIRECTORY_CACHE_EXPIRED",
+            Self::DirectoryCertificate => "DIRECTORY_CERTIFICATE",
+            Self::DirectoryNameTaken => "DIRECTORY_NAME_TAKEN",
         }
     }
 }
@@ -374,6 +396,10 @@ mod tests {
             AuthError::ValueTooLarge => 32,
             AuthError::InvalidValueName => 33,
             AuthError::NotFound => 34,
+            AuthError::DirectoryUnreachable => 35,
+            AuthError::DirectoryCacheExpired => 36,
+            AuthError::DirectoryCertificate => 37,
+            AuthError::DirectoryNameTaken => 38,
         }
     }
 
@@ -381,7 +407,7 @@ mod tests {
     fn the_examples_hold_every_variant_and_distinct_codes() {
         let examples = AuthError::examples();
         let variants: std::collections::HashSet<usize> = examples.iter().map(variant).collect();
-        assert_eq!(variants.len(), 35);
+        assert_eq!(variants.len(), 39);
         let codes: std::collections::HashSet<&str> = examples.iter().map(AuthError::code).collect();
         assert_eq!(codes.len(), examples.len());
         let reasons: std::collections::HashSet<&str> =

@@ -17,6 +17,8 @@
 //!     SignInStep::Done(signed) => signed,
 //!     // Two-step sign-in is on: ask for a code (see the `two_step` module).
 //!     SignInStep::SecondFactor(pending) => accounts.finish_sign_in(&pending, "123456", now)?,
+//!     // A directory account's password changed at the directory: ask for the previous one.
+//!     SignInStep::PreviousPassword(_) => unreachable!("no directory here"),
 //! };
 //! assert_eq!(signed.user.username, "alice");
 //! assert_eq!(accounts.recent_accounts()?, ["alice"]);
@@ -31,6 +33,7 @@
 
 use crate::accounts::Accounts;
 use crate::credentials::{self, SecondFactor, Verified};
+use crate::directory_check::{self, Checked};
 use crate::error::AuthError;
 use crate::key_wraps::Space;
 use crate::model::SignedIn;
@@ -56,6 +59,10 @@ pub enum SignInStep {
     Done(SignedIn),
     /// The password was right; the account uses two-step sign-in.
     SecondFactor(PendingSignIn),
+    /// A directory account whose password was changed at the directory: the private space
+    /// is sealed under the previous password, which (or a recovery code) reopens it at
+    /// [`Accounts::finish_with_previous_password`].
+    PreviousPassword(PendingSignIn),
 }
 
 /// A sign-in whose password was right, waiting for the second step. Kept in memory only
@@ -109,7 +116,7 @@ impl Accounts {
         password: &Password,
         now: i64,
     ) -> Result<String, AuthError> {
-        let verified = self.check_login(username, password, now)?;
+        let (verified, _) = self.check_login(username, password, now)?;
         self.db
             .write(|tx| record_success(tx, &verified, now).map(drop))?;
         Ok(verified.user_id)
@@ -127,9 +134,16 @@ impl Accounts {
         remember: bool,
         now: i64,
     ) -> Result<SignedIn, AuthError> {
-        match self.sign_in_steps(username, password, remember, now)? {
+        let step = match self.sign_in_steps(username, password, remember, now)? {
+            // Without anyone to ask for the previous password: the space stays sealed.
+            SignInStep::PreviousPassword(pending) => {
+                self.finish_with_previous_password(&pending, None, now)?
+            }
+            step => step,
+        };
+        match step {
             SignInStep::Done(signed) => Ok(signed),
-            SignInStep::SecondFactor(_) => Err(AuthError::SecondFactorRequired),
+            _ => Err(AuthError::SecondFactorRequired),
         }
     }
 
@@ -146,7 +160,25 @@ impl Accounts {
         remember: bool,
         now: i64,
     ) -> Result<SignInStep, AuthError> {
-        let verified = self.check_login(username, password, now)?;
+        let (verified, previous_password_needed) = self.check_login(username, password, now)?;
+        if previous_password_needed {
+            return Ok(SignInStep::PreviousPassword(PendingSignIn {
+                verified,
+                remember,
+                started_at: now,
+                earlier_code_failures: 0,
+            }));
+        }
+        self.after_password(verified, remember, now)
+    }
+
+    /// After a right password: the second step when the account uses it, else the session.
+    fn after_password(
+        &self,
+        verified: Verified,
+        remember: bool,
+        now: i64,
+    ) -> Result<SignInStep, AuthError> {
         if self
             .db
             .read(|c| users::totp(c, &verified.user_id))?
@@ -169,8 +201,45 @@ impl Accounts {
                 earlier_code_failures,
             }));
         }
-        self.open_session(&verified, remember, now, None, |_, _| Ok(None))
-            .map(SignInStep::Done)
+        let user_id = verified.user_id.clone();
+        let directory = verified.directory.is_some();
+        self.open_session(&verified, remember, now, None, |tx, key| {
+            // A directory account's first sign-in here: its recovery codes, shown once.
+            match directory {
+                true => credentials::renew_codes_if_used_up(tx, &user_id, now, key),
+                false => Ok(None),
+            }
+        })
+        .map(SignInStep::Done)
+    }
+
+    /// Continues a directory sign-in whose password changed at the directory: `previous`
+    /// (the password before, or one of the person's recovery codes) reopens the private
+    /// space and rewraps its key for the new password; `None` signs in with the space
+    /// sealed (a recovery code can open it later). Counted like a password.
+    ///
+    /// # Errors
+    /// `SECOND_FACTOR_EXPIRED` after five minutes; `INVALID_CREDENTIALS` (counted),
+    /// `TOO_MANY_ATTEMPTS`, `ACCOUNT_LOCKED`, `DATA_CORRUPTED`; a storage code.
+    pub fn finish_with_previous_password(
+        &self,
+        pending: &PendingSignIn,
+        previous: Option<&Password>,
+        now: i64,
+    ) -> Result<SignInStep, AuthError> {
+        if now.saturating_sub(pending.started_at) > SECOND_FACTOR_WINDOW_MS {
+            return Err(AuthError::SecondFactorExpired);
+        }
+        let verified = pending.verified.clone();
+        if let Some(previous) = previous {
+            let typed = rules::login_password(previous)?;
+            credentials::reserve(self, &verified.key, now, true)?;
+            if !crate::directory_check::reopen(self, &verified, &typed, now)? {
+                credentials::record_failure(self, Some(&verified.user_id), now)?;
+                return Err(AuthError::InvalidCredentials);
+            }
+        }
+        self.after_password(verified, pending.remember, now)
     }
 
     /// Completes a two-step sign-in with a code from the authenticator app, or one of the
@@ -256,15 +325,26 @@ impl Accounts {
         })
     }
 
+    /// The password check: the directory's for directory names, else the local one;
+    /// `true` beside it when the password changed at the directory.
     fn check_login(
         &self,
         username: &str,
         password: &Password,
         now: i64,
-    ) -> Result<Verified, AuthError> {
+    ) -> Result<(Verified, bool), AuthError> {
         let name = Username::parse(username)?;
         let password = rules::login_password(password)?;
-        credentials::check_password(self, &KeyId::username(&name), &password, now)
+        let key = KeyId::username(&name);
+        if directory_check::applies(self, &key)? {
+            return Ok(
+                match directory_check::check(self, &name, &key, &password, now)? {
+                    Checked::Verified(v) => (v, false),
+                    Checked::PreviousPasswordNeeded(v) => (v, true),
+                },
+            );
+        }
+        credentials::check_password(self, &key, &password, now).map(|v| (v, false))
     }
 
     /// The usernames (as typed at sign-up) recently signed in on this OS account, newest

@@ -103,6 +103,7 @@ impl Accounts {
         if self.db.read(taken)? {
             return Err(AuthError::UsernameTaken);
         }
+        self.check_local_name(&name)?;
         let hash = self.hasher.hash(&password)?;
         drop(password);
         let id = tokens::new_user_id()?;

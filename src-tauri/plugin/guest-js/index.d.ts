@@ -12,7 +12,8 @@ export type ErrorCode =
   | 'TEMPORARY_PASSWORD_EXPIRED' | 'CONFIRMATION_REQUIRED' | 'INVALID_INPUT' | 'INTERNAL'
   | 'INVALID_CODE' | 'INVALID_RECOVERY_CODE' | 'TWO_STEP_ALREADY_ON'
   | 'DATA_CORRUPTED' | 'PRIVATE_SPACE_SEALED' | 'VALUE_TOO_LARGE' | 'INVALID_VALUE_NAME'
-  | 'NOT_FOUND';
+  | 'NOT_FOUND' | 'DIRECTORY_UNREACHABLE' | 'DIRECTORY_CACHE_EXPIRED' | 'DIRECTORY_CERTIFICATE'
+  | 'DIRECTORY_NAME_TAKEN';
 
 /** Which rule a name or password broke (`INVALID_USERNAME`, `INVALID_PASSWORD`, `WEAK_PASSWORD`). */
 export type Reason =
@@ -51,6 +52,8 @@ export interface Notice {
 export interface SignedInView {
   profile: Profile | null;
   secondFactor: boolean;
+  /** The directory took a new password: call `previousPassword` once to reopen the private space. */
+  previousPassword: boolean;
   recoveryCodes: string[] | null;
   notice: Notice | null;
 }
@@ -138,6 +141,8 @@ export declare function setLanguage(language: string): Promise<string>;
 export declare function signup(username: string, password: string, remember: boolean): Promise<SignedInView>;
 export declare function login(username: string, password: string, remember: boolean): Promise<SignedInView>;
 export declare function secondFactor(code: string): Promise<SignedInView>;
+/** After a password change at the directory: the previous password (or a recovery code) reopens the private space; without one, sign in with it sealed. */
+export declare function previousPassword(password?: string): Promise<SignedInView>;
 export declare function recover(username: string, code: string, newPassword: string, remember: boolean): Promise<SignedInView>;
 export declare function profile(): Promise<Profile>;
 export declare function logout(): Promise<null>;
@@ -165,6 +170,16 @@ export declare function adminSettings(password?: string): Promise<SettingsView>;
 export declare function adminSetLockAfter(minutes: number | null, password?: string): Promise<LockSettingView>;
 export declare function adminSetTwoStepForAdmins(required: boolean, password?: string): Promise<SettingsView>;
 export declare function adminSetKeyEscrow(on: boolean, password: string): Promise<SettingsView>;
+export interface DirectoryStatus {
+  configured: boolean;
+  server: string | null;
+  reachable: boolean | null;
+  problem: 'UNREACHABLE' | 'CERTIFICATE' | 'MISCONFIGURED' | null;
+  lastContactAt: number | null;
+  cachedPeople: number;
+  cacheDays: number | null;
+}
+export declare function adminDirectoryStatus(password?: string): Promise<DirectoryStatus>;
 export declare function privateSpaceStatus(): Promise<SpaceStatusView>;
 export declare function privateSpaceOpen(password: string): Promise<SpaceStatusView>;
 export declare function privateSpaceUnseal(code: string, password: string): Promise<string[]>;

@@ -51,6 +51,7 @@ export const setLanguage = (language) => invoke('set_language', { language });
 export const signup = (username, password, remember) => invoke('signup', { username, password, remember });
 export const login = (username, password, remember) => invoke('login', { username, password, remember });
 export const secondFactor = (code) => invoke('second_factor', { code });
+export const previousPassword = (password) => invoke('previous_password', { password });
 export const recover = (username, code, newPassword, remember) => invoke('recover', { username, code, newPassword, remember });
 export const profile = () => invoke('profile');
 export const logout = () => invoke('logout');
@@ -81,6 +82,7 @@ export const adminSettings = (password) => invoke('admin_settings', { password }
 export const adminSetLockAfter = (minutes, password) => invoke('admin_set_lock_after', { minutes, password });
 export const adminSetTwoStepForAdmins = (required, password) => invoke('admin_set_two_step_for_admins', { required, password });
 export const adminSetKeyEscrow = (on, password) => invoke('admin_set_key_escrow', { on, password });
+export const adminDirectoryStatus = (password) => invoke('admin_directory_status', { password });
 // The private space.
 export const privateSpaceStatus = () => invoke('private_space_status');
 export const privateSpaceOpen = (password) => invoke('private_space_open', { password });

@@ -11,6 +11,7 @@ let pending = null; // { account, kind } awaiting the administrator's password
 let accounts = [];
 let events = [];
 let settings = null;
+let directory = null; // the directory's status, asked for after the rest (it may wait on the network)
 
 // Runs an administrator call; when the password is needed again, asks for it and retries.
 async function adminCall(work) {
@@ -139,10 +140,27 @@ function renderSettings() {
   $('escrow-submit').textContent = t(settings.keyEscrow ? 'admin.escrow.turnOff' : 'admin.escrow.turnOn');
 }
 
+function renderDirectory() {
+  const d = directory;
+  $('directory-section').setAttribute('aria-busy', String(!d));
+  $('directory-checking').hidden = Boolean(d);
+  if (!d) return;
+  $('directory-none').hidden = d.configured;
+  $('directory-facts').hidden = !d.configured;
+  $('directory-cache-days').hidden = !d.configured;
+  if (!d.configured) return;
+  $('directory-server').textContent = d.server;
+  $('directory-state').textContent = d.reachable ? t('admin.directoryReachable') : t(`admin.directory${d.problem}`);
+  $('directory-contact').textContent = d.lastContactAt ? formatTime(d.lastContactAt) : t('admin.directoryNever');
+  $('directory-cached').textContent = String(d.cachedPeople);
+  $('directory-cache-days').textContent = t('admin.directoryCacheDays', { days: d.cacheDays });
+}
+
 function render() {
   renderAccounts();
   renderEvents();
   if (settings) renderSettings();
+  renderDirectory();
 }
 
 async function refresh() {
@@ -153,7 +171,9 @@ async function refresh() {
   settings = (await adminCall((password) => api.adminSettings(password))) || settings;
   render();
   $('reauth-form').hidden = true;
-  for (const id of ['accounts-section', 'settings-section', 'events-section']) $(id).hidden = false;
+  for (const id of ['accounts-section', 'settings-section', 'directory-section', 'events-section']) $(id).hidden = false;
+  directory = (await adminCall((password) => api.adminDirectoryStatus(password))) || directory;
+  renderDirectory();
 }
 
 async function unlock(account) {

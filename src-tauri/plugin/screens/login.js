@@ -68,8 +68,36 @@ function askForCode() {
   $('code-title').focus();
 }
 
+// A directory password changed: the previous one is asked for once.
+function askForPrevious() {
+  $('login-form').hidden = true;
+  $('recent').dataset.wasHidden = String($('recent').hidden);
+  $('recent').hidden = true;
+  $('previous-form').hidden = false;
+  $('previous').value = '';
+  $('previous-title').focus();
+}
+
+// Signed in: new recovery codes (a directory account's first sign-in here, or the last
+// code used) are shown once before going on; codes.js is fetched only then.
+async function finish(result, form) {
+  if (result.secondFactor) {
+    $('previous-form').hidden = true;
+    askForCode();
+    return;
+  }
+  if (!result.recoveryCodes) {
+    leave(result);
+    return;
+  }
+  const { showCodes } = await import('./codes.js');
+  const hide = [form, $('forgot-link').parentElement, $('signup-link').parentElement, $('signin-title')];
+  showCodes(result.recoveryCodes, hide, () => leave(result));
+}
+
 function startAgain() {
   $('code-form').hidden = true;
+  $('previous-form').hidden = true;
   $('login-form').hidden = false;
   $('recent').hidden = $('recent').dataset.wasHidden !== 'false';
   $('password').value = '';
@@ -86,8 +114,8 @@ onSubmit($('login-form'), async () => {
     const result = await api.login($('username').value, $('password').value, $('remember').checked);
     $('password').value = '';
     setBusy(form, false);
-    if (result.secondFactor) askForCode();
-    else leave(result);
+    if (result.previousPassword) askForPrevious();
+    else await finish(result, form);
   } catch (error) {
     setBusy(form, false);
     $('password').value = '';
@@ -95,21 +123,37 @@ onSubmit($('login-form'), async () => {
   }
 });
 
+async function sendPrevious(previous) {
+  const form = $('previous-form');
+  clearErrors(form);
+  setBusy(form, true, 'signin.previousBusy');
+  try {
+    const result = await api.previousPassword(previous);
+    $('previous').value = '';
+    setBusy(form, false);
+    await finish(result, form);
+  } catch (error) {
+    setBusy(form, false);
+    $('previous').value = '';
+    if (error.code === 'SECOND_FACTOR_EXPIRED' || error.code === 'NOT_AUTHENTICATED') {
+      startAgain();
+      showError($('login-form'), error);
+      return;
+    }
+    showError(form, error, (code) => (code === 'INVALID_CREDENTIALS' ? 'previous' : null));
+  }
+}
+
+onSubmit($('previous-form'), () => sendPrevious($('previous').value));
+$('previous-skip').addEventListener('click', () => sendPrevious(null));
+
 onSubmit($('code-form'), async () => {
   const form = $('code-form');
   clearErrors(form);
   setBusy(form, true, 'signin.codeBusy');
   try {
     const result = await api.secondFactor($('code').value);
-    if (!result.recoveryCodes) {
-      leave(result);
-      return;
-    }
-    // The last recovery code was used: the new set is shown once before going on (codes.js
-    // is fetched only then, off the sign-in screen's start-up path).
-    const { showCodes } = await import('./codes.js');
-    const hide = [form, $('forgot-link').parentElement, $('signup-link').parentElement, $('signin-title')];
-    showCodes(result.recoveryCodes, hide, () => leave(result));
+    await finish(result, form);
   } catch (error) {
     setBusy(form, false);
     $('code').value = '';

@@ -50,6 +50,19 @@ pub(crate) async fn second_factor(s: Service<'_>, code: OneTimeCode) -> Result<S
 }
 
 #[tauri::command]
+pub(crate) async fn previous_password(s: Service<'_>, password: Secret) -> Result<SignedInView> {
+    s.previous_password(optional(password)?).await
+}
+
+#[tauri::command]
+pub(crate) async fn admin_directory_status(
+    s: Service<'_>,
+    password: Secret,
+) -> Result<latchkey_engine::directory_accounts::DirectoryStatus> {
+    s.admin_directory_status(optional(password)?).await
+}
+
+#[tauri::command]
 pub(crate) async fn recover(
     s: Service<'_>,
     username: Text,

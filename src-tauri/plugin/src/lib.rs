@@ -19,6 +19,7 @@ mod admin;
 mod args;
 mod commands;
 mod desk;
+mod directory;
 pub mod error;
 mod first_screen;
 mod language;
@@ -233,6 +234,8 @@ impl Builder {
                 commands::private_put,
                 commands::private_delete,
                 commands::admin_set_key_escrow,
+                commands::previous_password,
+                commands::admin_directory_status,
             ])
             .setup(move |app, _api| {
                 let dir = match data_dir {
@@ -260,6 +263,7 @@ impl Builder {
                     service.warm_up().await;
                     let _ = tokio::time::timeout(Duration::from_secs(3), first_screen).await;
                     service.after_first_screen().await;
+                    tauri::async_runtime::spawn(directory::refresh_watch(handle.clone()));
                     idle_watch(handle).await;
                 });
                 let handle = app.clone();

@@ -109,6 +109,9 @@ pub struct SignedInView {
     pub profile: Option<Profile>,
     /// Whether the password was right and a code (or a recovery code) is needed next.
     pub second_factor: bool,
+    /// Whether the directory took a new password and the previous one (or a recovery
+    /// code) is asked for once, to reopen the private space.
+    pub previous_password: bool,
     /// New recovery codes, to show once (at sign-up, or when a recovery used the last).
     pub recovery_codes: Option<Vec<Zeroizing<String>>>,
     /// Something to tell the person, if any.
@@ -121,6 +124,7 @@ impl SignedInView {
         Self {
             profile: Some(profile),
             second_factor: false,
+            previous_password: false,
             recovery_codes: recovery_codes.map(codes_view),
             notice: None,
         }
@@ -131,6 +135,20 @@ impl SignedInView {
         Self {
             profile: None,
             second_factor: true,
+            previous_password: false,
+            recovery_codes: None,
+            notice: None,
+        }
+    }
+}
+
+impl SignedInView {
+    /// The directory took a new password; the previous one is asked for next.
+    pub fn previous_password() -> Self {
+        Self {
+            profile: None,
+            second_factor: false,
+            previous_password: true,
             recovery_codes: None,
             notice: None,
         }

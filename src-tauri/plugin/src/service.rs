@@ -52,6 +52,8 @@ pub struct AuthService {
     notices: Mutex<Vec<Notice>>,
     lock_after: Mutex<Option<LockAfter>>,
     pub(crate) pending: Mutex<Option<PendingSignIn>>,
+    /// A directory sign-in waiting for the previous password (see `directory.rs`).
+    pub(crate) pending_previous: Mutex<Option<PendingSignIn>>,
     pub(crate) two_step_setup: Mutex<Option<(String, TwoStepSetup)>>,
     /// The data key of the person at the keyboard while their private space is open.
     pub(crate) open_space: Mutex<Option<crate::private::OpenSpace>>,
@@ -131,6 +133,7 @@ impl AuthService {
             notices: Mutex::new(Vec::new()),
             lock_after: Mutex::new(None),
             pending: Mutex::new(None),
+            pending_previous: Mutex::new(None),
             two_step_setup: Mutex::new(None),
             open_space: Mutex::new(None),
             languages,
@@ -164,7 +167,10 @@ impl AuthService {
             .get_or_try_init(|| {
                 let (dir, config) = (self.data_dir.clone(), self.config);
                 async move {
-                    let accounts = blocking(move || Accounts::open(&dir, config)).await??;
+                    let accounts = blocking(move || {
+                        Accounts::open(&dir, config).map(|a| a.with_directory(directory_from_env()))
+                    })
+                    .await??;
                     Ok(Arc::new(accounts))
                 }
             })
@@ -197,6 +203,10 @@ impl AuthService {
     /// its code, a two-step set-up waiting for its first code (on sign-out and switching).
     pub(crate) fn drop_half_done(&self) {
         self.pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        self.pending_previous
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .take();
@@ -473,4 +483,18 @@ pub(crate) fn profile_of(accounts: &Accounts, user: User) -> Result<Profile, Aut
     let left = accounts.recovery_codes_left(&user.id)?;
     let setup_required = accounts.two_step_setup_required(&user)?;
     Ok(Profile::new(user, left, setup_required))
+}
+
+/// The computer's directory, from its settings file (see `latchkey_engine::directory`);
+/// none when there is no file. A file that cannot be used is logged and leaves directory
+/// names offline: cached people sign in until their cache ends.
+fn directory_from_env() -> Option<latchkey_engine::directory::Directory> {
+    use latchkey_engine::directory::{Directory, DirectorySettings};
+    match DirectorySettings::from_env().and_then(|s| s.map(Directory::new).transpose()) {
+        Ok(directory) => directory,
+        Err(e) => {
+            log::error!("{e}");
+            None
+        }
+    }
 }

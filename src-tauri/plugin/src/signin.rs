@@ -62,9 +62,31 @@ impl AuthService {
                 log::info!("signed in");
                 self.admit(signed, remember).await
             }
+            step => self.wait_for_next_step(step).await,
+        }
+    }
+
+    /// Keeps a half-done sign-in for its next step (a code, or the previous password), or
+    /// admits the person when it is done.
+    pub(crate) async fn wait_for_next_step(
+        &self,
+        step: SignInStep,
+    ) -> Result<SignedInView, AuthError> {
+        match step {
+            SignInStep::Done(signed) => {
+                let remember = signed.session.remember;
+                self.admit(signed, remember).await
+            }
             SignInStep::SecondFactor(pending) => {
                 *self.pending.lock().unwrap_or_else(|e| e.into_inner()) = Some(pending);
                 Ok(SignedInView::second_factor())
+            }
+            SignInStep::PreviousPassword(pending) => {
+                *self
+                    .pending_previous
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner()) = Some(pending);
+                Ok(SignedInView::previous_password())
             }
         }
     }

@@ -89,6 +89,7 @@ pub struct Check {
 }
 
 /// A new stored verifier and the wrapping key from the same argon2id computation.
+#[derive(Clone)]
 pub struct NewVerifier {
     /// The text to store (see [`PasswordHasher::hash`]).
     pub stored: String,

@@ -46,11 +46,13 @@ pub enum EventKind {
     EscrowOn,
     /// The administrator turned key escrow off.
     EscrowOff,
+    /// The directory refused a cached directory account: its verifier and sessions went.
+    DirectoryRefused,
 }
 
 impl EventKind {
     /// Every kind of event (for checks that every kind has words in every language).
-    pub const ALL: [EventKind; 17] = [
+    pub const ALL: [EventKind; 18] = [
         Self::SignUp,
         Self::SignIn,
         Self::SignInFailed,
@@ -68,6 +70,7 @@ impl EventKind {
         Self::SpaceStartedOver,
         Self::EscrowOn,
         Self::EscrowOff,
+        Self::DirectoryRefused,
     ];
 
     /// The stored name of the event.
@@ -90,6 +93,7 @@ impl EventKind {
             Self::SpaceStartedOver => "space-started-over",
             Self::EscrowOn => "escrow-on",
             Self::EscrowOff => "escrow-off",
+            Self::DirectoryRefused => "directory-refused",
         }
     }
 }

@@ -137,6 +137,17 @@ pub fn set_hash(c: &Connection, key: &KeyId, hashed_password: &str) -> rusqlite:
         .map(drop)
 }
 
+/// Removes a user's password hash (a directory account the directory refused): the key
+/// stays, and signs nobody in until the directory gives a new verifier.
+///
+/// # Errors
+/// A SQLite failure.
+pub fn remove_hashes(c: &Connection, user_id: &str) -> rusqlite::Result<()> {
+    c.prepare_cached(r#"UPDATE "key" SET hashed_password = NULL WHERE user_id = ?1"#)?
+        .execute([user_id])
+        .map(drop)
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

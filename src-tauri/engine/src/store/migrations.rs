@@ -142,6 +142,19 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE "user" ADD COLUMN totp_sealed BLOB;
     ALTER TABLE "user" ADD COLUMN space_sealed_at INTEGER;
     "#,
+    // 7: directory accounts: who came from the directory, until when their cached
+    // verifier (the key's hash) signs them in offline, and the verifier before a password
+    // change at the directory, until it has reopened their private space.
+    r#"
+    CREATE TABLE directory_account (
+        user_id           TEXT PRIMARY KEY NOT NULL REFERENCES "user"(id) ON DELETE CASCADE,
+        dn                TEXT NOT NULL,
+        display_name      TEXT NOT NULL,
+        cached_until      INTEGER,
+        last_contact_at   INTEGER NOT NULL,
+        previous_verifier TEXT
+    ) STRICT, WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this build writes.

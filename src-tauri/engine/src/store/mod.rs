@@ -9,6 +9,7 @@ pub mod attempts;
 pub mod audit;
 pub mod data_keys;
 pub mod db;
+pub mod directory_accounts;
 pub mod keys;
 pub mod migrations;
 pub mod notes;

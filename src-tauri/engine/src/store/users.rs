@@ -286,6 +286,16 @@ pub fn set_space_sealed(c: &Connection, user_id: &str, at: Option<i64>) -> rusql
         .map(drop)
 }
 
+/// Sets a user's role (a directory account's, from the administrators' group).
+///
+/// # Errors
+/// A SQLite failure.
+pub fn set_role(c: &Connection, user_id: &str, role: Role) -> rusqlite::Result<()> {
+    c.prepare_cached(r#"UPDATE "user" SET role = ?2 WHERE id = ?1"#)?
+        .execute(params![user_id, role])
+        .map(drop)
+}
+
 /// Records that a code of `step` was used, unless a code of that step or a later one was
 /// (no replay); returns whether it was recorded.
 ///

@@ -1,0 +1,472 @@
+//! Directory accounts against a real OpenLDAP `slapd` (Debian's), started by the test on a
+//! loopback port with a throwaway database, a test CA and TLS: online and offline sign-in,
+//! the directory deciding (groups, disabling, removal, a new password), a server that
+//! hangs, a bad certificate and names that collide. Nothing is mocked.
+
+use crate::common::slapd::{HangingServer, OtherCa, Slapd, SERVICE_DN, SERVICE_PASSWORD};
+use crate::common::{cheap_config, code, pw, temp_dir};
+use latchkey_engine::directory::{Directory, DirectorySettings};
+use latchkey_engine::{Accounts, Role, SignInStep};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const NOW: i64 = 1_767_225_600_000;
+const DAY: i64 = 86_400_000;
+const ADA: &str = "ada-Directory-1";
+const GRACE: &str = "grace-Directory-1";
+
+/// Settings for the test server: `find` is the part that names people.
+fn settings(url: &str, ca: &Path, find: &str, extra: &str) -> DirectorySettings {
+    let text = format!(
+        "url = \"{url}\"\nca_file = {ca:?}\n{find}\n\
+         admin_group = \"cn=latchkey-admins,ou=groups,dc=example,dc=test\"\n\
+         timeout_seconds = 2\n{extra}"
+    );
+    DirectorySettings::parse(&text).expect("test settings")
+}
+
+const BIND_DN: &str = r#"bind_dn = "uid={name},ou=people,dc=example,dc=test""#;
+
+/// Search mode with the service account (its password in a file in `dir`).
+fn search(dir: &Path) -> String {
+    let secret = dir.join("service.secret");
+    std::fs::write(&secret, format!("{SERVICE_PASSWORD}\n")).expect("secret");
+    format!(
+        "search_base = \"ou=people,dc=example,dc=test\"\n\
+         search_filter = \"(&(objectClass=inetOrgPerson)(uid={{name}}))\"\n\
+         service_dn = \"{SERVICE_DN}\"\nservice_password_file = {secret:?}"
+    )
+}
+
+fn engine_with(dir: &Path, settings: DirectorySettings) -> Accounts {
+    let directory = Directory::new(settings).expect("directory");
+    Accounts::open(dir, cheap_config(256))
+        .expect("open")
+        .with_directory(Some(directory))
+}
+
+fn done(step: SignInStep) -> latchkey_engine::SignedIn {
+    match step {
+        SignInStep::Done(signed) => signed,
+        other => panic!("expected a session, got {other:?}"),
+    }
+}
+
+#[test]
+fn online_sign_in_caches_the_person_and_the_group_makes_an_administrator() {
+    let ldap = Slapd::start().expect("slapd");
+    let dir = temp_dir();
+    let a = engine_with(
+        dir.path(),
+        settings(&ldap.ldaps_url(), ldap.ca_file(), BIND_DN, ""),
+    );
+
+    let ada = a.sign_in("adah", &pw(ADA), false, NOW).expect("ada online");
+    assert_eq!(ada.user.role, Role::Member);
+    assert_eq!(ada.recovery_codes.as_ref().map(|c| c.len()), Some(10));
+    let key = ada.data_key.expect("private space open");
+    a.put_private_value(&ada.user.id, &key, "n", "1", NOW)
+        .expect("put");
+    let row = a
+        .directory_account(&ada.user.id)
+        .unwrap()
+        .expect("directory account");
+    assert_eq!(row.display_name, "Ada Lovelace");
+    assert_eq!(row.cached_until, Some(NOW + 7 * DAY));
+
+    let grace = a.sign_in("Grace", &pw(GRACE), false, NOW).expect("grace");
+    assert_eq!(grace.user.role, Role::Admin, "in cn=latchkey-admins");
+
+    // Group changes update the role at the next online sign-in.
+    ldap.add_to_group("adah", "latchkey-admins").unwrap();
+    ldap.remove_from_group("grace", "latchkey-admins").unwrap();
+    let grace = a.sign_in("grace", &pw(GRACE), false, NOW + 1000).unwrap();
+    assert_eq!(grace.user.role, Role::Member);
+    let ada = a.sign_in("adah", &pw(ADA), false, NOW + 1000).unwrap();
+    assert_eq!(ada.user.role, Role::Admin);
+    assert!(
+        ada.recovery_codes.is_none(),
+        "codes only at the first sign-in"
+    );
+    let key = ada.data_key.expect("open again");
+    assert_eq!(
+        a.get_private_value(&ada.user.id, &key, "n")
+            .unwrap()
+            .as_deref(),
+        Some("1")
+    );
+}
+
+#[test]
+fn wrong_passwords_and_unknown_names_get_the_local_answer_and_are_throttled() {
+    let ldap = Slapd::start().expect("slapd");
+    let dir = temp_dir();
+    let a = engine_with(
+        dir.path(),
+        settings(&ldap.ldaps_url(), ldap.ca_file(), BIND_DN, ""),
+    );
+    a.sign_in("adah", &pw(ADA), false, NOW).unwrap();
+    assert_eq!(
+        code(a.sign_in("adah", &pw("not-her-password"), false, NOW + 1)),
+        "INVALID_CREDENTIALS"
+    );
+    assert_eq!(
+        code(a.sign_in("nobody", &pw(ADA), false, NOW + 1)),
+        "INVALID_CREDENTIALS"
+    );
+    assert_eq!(
+        code(a.sign_in("linus", &pw(ADA), false, NOW + 1)),
+        "INVALID_CREDENTIALS"
+    );
+    // After five failures in a row for one name the next attempt waits, as for a local
+    // account.
+    for i in 0..4 {
+        let _ = a.sign_in("linus", &pw("wrong-guess-1"), false, NOW + 2 + i);
+    }
+    assert_eq!(
+        code(a.sign_in("linus", &pw("linus-Directory-1"), false, NOW + 10)),
+        "TOO_MANY_ATTEMPTS"
+    );
+    // Nothing was cached for the names that failed.
+    assert_eq!(
+        crate::common::count(dir.path(), "SELECT COUNT(*) FROM directory_account"),
+        1
+    );
+}
+
+#[test]
+fn search_mode_with_starttls_and_a_service_account_works_too() {
+    let ldap = Slapd::start().expect("slapd");
+    let dir = temp_dir();
+    let find = search(dir.path());
+    let a = engine_with(
+        dir.path(),
+        settings(&ldap.ldap_url(), ldap.ca_file(), &find, ""),
+    );
+    let linus = a
+        .sign_in("linus", &pw("linus-Directory-1"), true, NOW)
+        .expect("linus");
+    assert_eq!(linus.user.username, "linus");
+    assert_eq!(
+        code(a.sign_in("linus", &pw("wrong-guess-1"), false, NOW + 1)),
+        "INVALID_CREDENTIALS"
+    );
+}
+
+#[test]
+fn offline_the_cache_signs_people_in_until_it_expires() {
+    let mut ldap = Slapd::start().expect("slapd");
+    let dir = temp_dir();
+    let a = engine_with(
+        dir.path(),
+        settings(&ldap.ldaps_url(), ldap.ca_file(), BIND_DN, "cache_days = 2"),
+    );
+    let first = a.sign_in("adah", &pw(ADA), false, NOW).unwrap();
+    let key = first.data_key.unwrap();
+    a.put_private_value(&first.user.id, &key, "n", "\"kept\"", NOW)
+        .unwrap();
+    ldap.stop().unwrap();
+
+    // Offline: the right password signs in with the private space open.
+    let offline = a
+        .sign_in("adah", &pw(ADA), false, NOW + DAY)
+        .expect("offline sign-in");
+    let key = offline.data_key.expect("space open offline");
+    assert_eq!(
+        a.get_private_value(&offline.user.id, &key, "n")
+            .unwrap()
+            .as_deref(),
+        Some("\"kept\"")
+    );
+    assert_eq!(
+        code(a.sign_in("adah", &pw("wrong-guess-1"), false, NOW + DAY)),
+        "INVALID_CREDENTIALS"
+    );
+    // Someone never seen here cannot sign in offline, and is told why.
+    assert_eq!(
+        code(a.sign_in("grace", &pw(GRACE), false, NOW + DAY)),
+        "DIRECTORY_UNREACHABLE"
+    );
+    // The offline sign-in did not extend the cache: after two days it has expired.
+    assert_eq!(
+        code(a.sign_in("adah", &pw(ADA), false, NOW + 2 * DAY + 1)),
+        "DIRECTORY_CACHE_EXPIRED"
+    );
+    // The expired answer only comes with the right password.
+    assert_eq!(
+        code(a.sign_in("adah", &pw("wrong-guess-2"), false, NOW + 2 * DAY + 2)),
+        "INVALID_CREDENTIALS"
+    );
+
+    // Once the directory answers again, she signs in and the cache starts over.
+    ldap.restart().unwrap();
+    a.sign_in("adah", &pw(ADA), false, NOW + 3 * DAY)
+        .expect("online again");
+    ldap.stop().unwrap();
+    a.sign_in("adah", &pw(ADA), false, NOW + 4 * DAY)
+        .expect("offline again");
+}
+
+#[test]
+fn without_settings_a_cached_person_still_follows_the_cache() {
+    let ldap = Slapd::start().expect("slapd");
+    let dir = temp_dir();
+    let a = engine_with(
+        dir.path(),
+        settings(&ldap.ldaps_url(), ldap.ca_file(), BIND_DN, ""),
+    );
+    a.sign_in("adah", &pw(ADA), false, NOW).unwrap();
+    drop(a);
+    // The settings file was removed: the account is still a directory one, offline.
+    let a = Accounts::open(dir.path(), cheap_config(256)).unwrap();
+    a.sign_in("adah", &pw(ADA), false, NOW + DAY)
+        .expect("within the cache");
+    assert_eq!(
+        code(a.sign_in("adah", &pw(ADA), false, NOW + 8 * DAY)),
+        "DIRECTORY_CACHE_EXPIRED"
+    );
+}
+
+#[test]
+fn a_person_disabled_or_removed_in_the_directory_loses_the_cache_and_every_session() {
+    let ldap = Slapd::start().expect("slapd");
+    let dir = temp_dir();
+    let find = search(dir.path());
+    let a = engine_with(
+        dir.path(),
+        settings(&ldap.ldaps_url(), ldap.ca_file(), &find, ""),
+    );
+    let ada = a.sign_in("adah", &pw(ADA), true, NOW).unwrap();
+    let linus = a
+        .sign_in("linus", &pw("linus-Directory-1"), true, NOW)
+        .unwrap();
+    let grace = a.sign_in("grace", &pw(GRACE), true, NOW).unwrap();
+
+    // Disabled: her next online sign-in with the cached password is refused, and her
+    // other session here ends with it.
+    ldap.disable("adah").unwrap();
+    assert_eq!(
+        code(a.sign_in("adah", &pw(ADA), false, NOW + 1000)),
+        "INVALID_CREDENTIALS"
+    );
+    assert!(a
+        .validate_session(&ada.token, NOW + 2000)
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        crate::common::count(
+            dir.path(),
+            &format!(
+                "SELECT COUNT(*) FROM key WHERE user_id = '{}' AND hashed_password IS NOT NULL",
+                ada.user.id
+            )
+        ),
+        0,
+        "the cached verifier is gone"
+    );
+
+    // Removed: the refresh (the service account's search) ends Linus's session.
+    ldap.remove("linus").unwrap();
+    let refreshed = a.refresh_directory_accounts(NOW + 3000).unwrap();
+    assert_eq!(refreshed.refused, vec![linus.user.id.clone()]);
+    assert!(a
+        .validate_session(&linus.token, NOW + 4000)
+        .unwrap()
+        .is_none());
+    assert!(
+        a.validate_session(&grace.token, NOW + 4000)
+            .unwrap()
+            .is_some(),
+        "Grace stays"
+    );
+    // Offline, neither can sign in from the cache any more.
+    drop(ldap);
+    assert_eq!(
+        code(a.sign_in("linus", &pw("linus-Directory-1"), false, NOW + 5000)),
+        "DIRECTORY_UNREACHABLE"
+    );
+    assert_eq!(
+        code(a.sign_in("adah", &pw(ADA), false, NOW + 5000)),
+        "DIRECTORY_UNREACHABLE"
+    );
+}
+
+#[test]
+fn a_password_changed_at_the_directory_reopens_the_private_space_with_the_previous_one() {
+    let ldap = Slapd::start().expect("slapd");
+    let dir = temp_dir();
+    let a = engine_with(
+        dir.path(),
+        settings(&ldap.ldaps_url(), ldap.ca_file(), BIND_DN, ""),
+    );
+    let first = a.sign_in("adah", &pw(ADA), false, NOW).unwrap();
+    let key = first.data_key.unwrap();
+    a.put_private_value(&first.user.id, &key, "n", "\"before\"", NOW)
+        .unwrap();
+    let codes = first.recovery_codes.unwrap();
+
+    ldap.set_password("adah", "ada-Directory-2").unwrap();
+    // The old password is refused by the directory (it is no longer hers) ...
+    assert_eq!(
+        code(a.sign_in("adah", &pw(ADA), false, NOW + 1)),
+        "INVALID_CREDENTIALS"
+    );
+    // ... which, being the cached one, ended the cache: the new password starts over with
+    // the space sealed, and a recovery code reopens it.
+    let SignInStep::Done(signed) = a
+        .sign_in_steps("adah", &pw("ada-Directory-2"), false, NOW + 2)
+        .unwrap()
+    else {
+        panic!("signed in")
+    };
+    assert!(
+        signed.data_key.is_none(),
+        "sealed until a recovery code opens it"
+    );
+    let (key, _) = a
+        .unseal_private_space(
+            &signed.user.id,
+            codes.expose().next().unwrap(),
+            &pw("ada-Directory-2"),
+            NOW + 3,
+        )
+        .expect("a recovery code reopens it");
+    assert_eq!(
+        a.get_private_value(&signed.user.id, &key, "n")
+            .unwrap()
+            .as_deref(),
+        Some("\"before\"")
+    );
+
+    // Grace signs in first with her new password: asked once for the previous one.
+    let grace = a.sign_in("grace", &pw(GRACE), false, NOW).unwrap();
+    let gkey = grace.data_key.unwrap();
+    a.put_private_value(&grace.user.id, &gkey, "g", "2", NOW)
+        .unwrap();
+    ldap.set_password("grace", "grace-Directory-2").unwrap();
+    let SignInStep::PreviousPassword(pending) = a
+        .sign_in_steps("grace", &pw("grace-Directory-2"), false, NOW + 10)
+        .unwrap()
+    else {
+        panic!("asked for the previous password")
+    };
+    assert_eq!(
+        code(a.finish_with_previous_password(&pending, Some(&pw("wrong-guess-1")), NOW + 11)),
+        "INVALID_CREDENTIALS"
+    );
+    let signed = done(
+        a.finish_with_previous_password(&pending, Some(&pw(GRACE)), NOW + 12)
+            .unwrap(),
+    );
+    let gkey = signed.data_key.expect("reopened");
+    assert_eq!(
+        a.get_private_value(&grace.user.id, &gkey, "g")
+            .unwrap()
+            .as_deref(),
+        Some("2")
+    );
+    // From now on the new password opens it directly, online and off.
+    let again = a
+        .sign_in("grace", &pw("grace-Directory-2"), false, NOW + 13)
+        .unwrap();
+    assert!(again.data_key.is_some());
+    assert_eq!(
+        crate::common::count(
+            dir.path(),
+            "SELECT COUNT(*) FROM directory_account WHERE previous_verifier IS NOT NULL"
+        ),
+        0
+    );
+}
+
+#[test]
+fn a_server_that_never_answers_gives_the_offline_path_within_the_timeout() {
+    let ldap = Slapd::start().expect("slapd");
+    let dir = temp_dir();
+    let a = engine_with(
+        dir.path(),
+        settings(&ldap.ldaps_url(), ldap.ca_file(), BIND_DN, ""),
+    );
+    a.sign_in("adah", &pw(ADA), false, NOW).unwrap();
+    drop(a);
+    let hanging = HangingServer::start().unwrap();
+    for url in [hanging.ldaps_url(), hanging.ldap_url()] {
+        let a = engine_with(dir.path(), settings(&url, ldap.ca_file(), BIND_DN, ""));
+        let started = Instant::now();
+        a.sign_in("adah", &pw(ADA), false, NOW + DAY)
+            .expect("offline from the cache");
+        let took = started.elapsed();
+        assert!(
+            took < Duration::from_secs(4),
+            "{url}: {took:?}, timeout 2 s"
+        );
+        assert_eq!(
+            code(a.sign_in("grace", &pw(GRACE), false, NOW + DAY)),
+            "DIRECTORY_UNREACHABLE"
+        );
+    }
+}
+
+#[test]
+fn a_certificate_from_another_ca_is_refused_and_no_password_is_sent() {
+    let ldap = Slapd::start().expect("slapd");
+    let other = OtherCa::new().unwrap();
+    let dir = temp_dir();
+    for url in [ldap.ldaps_url(), ldap.ldap_url()] {
+        let a = engine_with(dir.path(), settings(&url, &other.path, BIND_DN, ""));
+        let refused = a.sign_in("adah", &pw(ADA), false, NOW);
+        assert_eq!(code(refused), "DIRECTORY_CERTIFICATE", "{url}");
+    }
+    assert!(
+        !ldap.log().contains("BIND dn=\"uid=adah"),
+        "no bind reached the server"
+    );
+    // (The log does show binds: with the right CA, hers is there.)
+    let a = engine_with(
+        dir.path(),
+        settings(&ldap.ldaps_url(), ldap.ca_file(), BIND_DN, ""),
+    );
+    a.sign_in("adah", &pw(ADA), false, NOW)
+        .expect("the right CA");
+    assert!(ldap.log().contains("BIND dn=\"uid=adah"), "{}", ldap.log());
+    // Plain LDAP is not a fallback: it is refused at set-up unless a test allows it.
+    let plain = format!("url = \"{}\"\nstarttls = false\n{BIND_DN}", ldap.ldap_url());
+    assert!(DirectorySettings::parse(&plain).is_err());
+}
+
+#[test]
+fn local_and_directory_names_do_not_collide() {
+    let ldap = Slapd::start().expect("slapd");
+    let dir = temp_dir();
+    let a = Accounts::open(dir.path(), cheap_config(256)).unwrap();
+    // A local account made before the directory was set up keeps its name.
+    a.sign_up("linus", &pw("violet-Harbor-77"), false, NOW)
+        .unwrap();
+    drop(a);
+    let find = search(dir.path());
+    let a = engine_with(
+        dir.path(),
+        settings(&ldap.ldaps_url(), ldap.ca_file(), &find, ""),
+    );
+    a.sign_in("linus", &pw("violet-Harbor-77"), false, NOW)
+        .expect("local account still works");
+    assert_eq!(
+        code(a.sign_in("linus", &pw("linus-Directory-1"), false, NOW)),
+        "INVALID_CREDENTIALS"
+    );
+    // A new local account cannot take a directory person's name ...
+    assert_eq!(
+        code(a.sign_up("adah", &pw("violet-Harbor-78"), false, NOW)),
+        "DIRECTORY_NAME_TAKEN"
+    );
+    // ... while a name the directory does not have is free.
+    a.sign_up("hedy", &pw("violet-Harbor-79"), false, NOW)
+        .expect("a free name");
+    // A directory name that looks like a local one is refused with a clear message.
+    ldap.add_person("1inus", "One Linus", "linus-Directory-1")
+        .unwrap();
+    assert_eq!(
+        code(a.sign_in("1inus", &pw("linus-Directory-1"), false, NOW)),
+        "DIRECTORY_NAME_TAKEN"
+    );
+}
