@@ -74,6 +74,8 @@ async fn directory_people_sign_in_online_and_offline_in_the_real_window() {
     app.submit("adah", "ada-Directory-2", false).await;
     app.text_appears("#previous-title").await;
     app.screenshot("directory-previous-password").await;
+    let mut audited = Vec::new();
+    app.audit("the previous-password step", &mut audited).await;
     app.fill("#previous", ADA).await;
     app.click("#previous-form button[type=submit]").await;
     app.on_page("home.html").await;
@@ -87,6 +89,7 @@ async fn directory_people_sign_in_online_and_offline_in_the_real_window() {
     app.submit("grace", GRACE, false).await;
     app.save_codes().await;
     app.open_settings().await;
+    assert!(app.text("#change-directory").await.contains("kept by your organisation's directory"));
     app.click("#admin-link").await;
     app.on_page("admin.html").await;
     app.fill("#reauth-password", GRACE).await;
@@ -101,5 +104,6 @@ async fn directory_people_sign_in_online_and_offline_in_the_real_window() {
         .await
         .starts_with("ldaps://localhost:"));
     app.screenshot("directory-admin").await;
+    app.audit("the administrator's screen with a directory", &mut audited).await;
     app.quit().await;
 }

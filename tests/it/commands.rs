@@ -45,7 +45,8 @@ fn signup_profile_logout_then_profile_is_not_authenticated() {
             "userId": user_id, "username": "Alice", "createdAt": profile["createdAt"],
             "lastLoginAt": profile["lastLoginAt"], "previousLoginAt": null,
             "failedAttemptsSinceLastVisit": 0, "role": "admin", "mustChangePassword": false,
-            "recoveryCodesLeft": 10, "twoStep": false, "twoStepSetupRequired": false
+            "recoveryCodesLeft": 10, "twoStep": false, "twoStepSetupRequired": false,
+            "directory": false
         })
     );
     let session = app.call("session", json!({})).unwrap();

@@ -54,6 +54,7 @@ fn for_the_person() -> Vec<(&'static str, Value)> {
         ),
         ("admin_events", json!({"password": p})),
         ("admin_settings", json!({"password": p})),
+        ("admin_directory_status", json!({"password": p})),
         ("admin_set_lock_after", json!({"minutes": 5, "password": p})),
         (
             "admin_set_two_step_for_admins",

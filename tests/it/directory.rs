@@ -3,12 +3,15 @@
 //! the directory deciding (groups, disabling, removal, a new password), a server that
 //! hangs, a bad certificate and names that collide. Nothing is mocked.
 
+use crate::common::ipc::{creds, err_code, TestApp};
 use crate::common::slapd::{HangingServer, OtherCa, Slapd, SERVICE_DN, SERVICE_PASSWORD};
-use crate::common::{cheap_config, code, pw, temp_dir};
+use crate::common::{cheap_config, code, pw, temp_dir, GOOD_PW};
 use latchkey_engine::directory::{Directory, DirectorySettings};
 use latchkey_engine::{Accounts, Role, SignInStep};
+use serde_json::json;
 use std::path::Path;
 use std::time::{Duration, Instant};
+use tauri_plugin_latchkey::vault::MemoryVault;
 
 const NOW: i64 = 1_767_225_600_000;
 const DAY: i64 = 86_400_000;
@@ -468,5 +471,62 @@ fn local_and_directory_names_do_not_collide() {
     assert_eq!(
         code(a.sign_in("1inus", &pw("linus-Directory-1"), false, NOW)),
         "DIRECTORY_NAME_TAKEN"
+    );
+}
+
+#[test]
+fn a_directory_account_s_password_is_not_changed_reset_or_recovered_here() {
+    let ldap = Slapd::start().expect("slapd");
+    let dir = temp_dir();
+    let a = engine_with(
+        dir.path(),
+        settings(&ldap.ldaps_url(), ldap.ca_file(), BIND_DN, ""),
+    );
+    let grace = a.sign_in("grace", &pw(GRACE), false, NOW).unwrap();
+    let adah = a.sign_in("adah", &pw(ADA), false, NOW).unwrap();
+    let changed = a.change_password(&adah.user.id, &pw(ADA), &pw("violet-Harbor-43"), None, NOW);
+    assert_eq!(code(changed), "DIRECTORY_ACCOUNT");
+    let reset = a.admin_reset_password(&grace.session, &adah.user.id, &pw(GRACE), NOW);
+    assert_eq!(code(reset), "DIRECTORY_ACCOUNT");
+    let listed = a
+        .admin_list_accounts(&grace.session, Some(&pw(GRACE)), NOW)
+        .unwrap();
+    assert!(listed.iter().all(|account| account.directory));
+    // "Forgot your password?" with a right code: refused, and the code is not used up.
+    let code_text = adah
+        .recovery_codes
+        .unwrap()
+        .expose()
+        .next()
+        .unwrap()
+        .to_owned();
+    for _ in 0..2 {
+        let recovered =
+            a.recover_with_code("adah", &code_text, &pw("violet-Harbor-44"), false, NOW);
+        assert_eq!(code(recovered), "DIRECTORY_ACCOUNT");
+    }
+    assert_eq!(a.recovery_codes_left(&adah.user.id).unwrap(), 10);
+}
+
+#[test]
+fn the_commands_answer_through_ipc_without_a_directory() {
+    let dir = temp_dir();
+    let app = TestApp::start(dir.path(), std::sync::Arc::new(MemoryVault::new()));
+    app.call("signup", creds("Alice", GOOD_PW, false)).unwrap();
+    // Nothing waits for a previous password.
+    assert_eq!(
+        err_code(app.call("previous_password", json!({"password": GOOD_PW}))),
+        "NOT_AUTHENTICATED"
+    );
+    let status = app
+        .call("admin_directory_status", json!({"password": GOOD_PW}))
+        .unwrap();
+    assert_eq!(status["configured"], false);
+    assert_eq!(status["cachedPeople"], 0);
+    app.call("logout", json!({})).unwrap();
+    app.call("signup", creds("Bobby", GOOD_PW, false)).unwrap();
+    assert_eq!(
+        err_code(app.call("admin_directory_status", json!({"password": GOOD_PW}))),
+        "FORBIDDEN"
     );
 }

@@ -51,6 +51,13 @@ impl Accounts {
         keep_session_id: Option<&str>,
         now: i64,
     ) -> Result<Option<RecoveryCodes>, AuthError> {
+        if self
+            .db
+            .read(|c| crate::store::directory_accounts::get(c, user_id))?
+            .is_some()
+        {
+            return Err(AuthError::DirectoryAccount);
+        }
         let key = credentials::password_key(self, user_id)?;
         let current = rules::login_password(current)?;
         let new = rules::new_password(new, key.normalized_username())?;

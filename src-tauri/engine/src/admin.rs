@@ -47,7 +47,7 @@ use crate::secret::Password;
 use crate::store::attempts::{self, ThrottleKey};
 use crate::store::audit::{self, EventKind};
 use crate::store::data_keys::{self, WrapKind};
-use crate::store::users;
+use crate::store::{directory_accounts, users};
 use rusqlite::Connection;
 
 pub use crate::authorization::REAUTH_WINDOW_MS;
@@ -66,14 +66,18 @@ impl Accounts {
         now: i64,
     ) -> Result<Vec<AccountSummary>, AuthError> {
         self.authorize_admin(admin, password, now)?;
-        let (rows, escrowed) = self.db.read(|c| {
+        let (rows, escrowed, directory) = self.db.read(|c| {
             let holds_escrow_key =
                 data_keys::get(c, &admin.user_id, WrapKind::EscrowKey, "")?.is_some();
             let escrowed = match holds_escrow_key {
                 true => data_keys::escrowed_users(c)?,
                 false => Default::default(),
             };
-            Ok((users::all_with_attempts(c)?, escrowed))
+            let directory: std::collections::HashSet<String> = directory_accounts::all(c)?
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect();
+            Ok((users::all_with_attempts(c)?, escrowed, directory))
         })?;
         Ok(rows
             .into_iter()
@@ -88,6 +92,7 @@ impl Accounts {
                 temporary_password_expires_at: user.temporary_password_expires_at,
                 two_step: user.two_step_since.is_some(),
                 private_data_recoverable: escrowed.contains(&user.id),
+                directory: directory.contains(&user.id),
                 user_id: user.id,
             })
             .collect())
@@ -131,6 +136,13 @@ impl Accounts {
         self.authorize_admin_with_password(admin, password, now)?;
         if target == admin.user_id {
             return Err(AuthError::CannotTargetSelf);
+        }
+        if self
+            .db
+            .read(|c| directory_accounts::get(c, target))?
+            .is_some()
+        {
+            return Err(AuthError::DirectoryAccount);
         }
         let key =
             credentials::password_key(self, target).map_err(|_| AuthError::AccountNotFound)?;

@@ -91,23 +91,28 @@ pub(crate) fn check(
     now: i64,
 ) -> Result<Checked, AuthError> {
     let reservation = credentials::reserve(accounts, key, now, true)?;
-    let answer = match &accounts.directory {
-        Some(directory) => directory.authenticate(name.normalized(), password),
-        None => Err(Unanswered::Unreachable),
-    };
     let cached = reservation
         .row
         .as_ref()
         .and_then(|r| r.hashed_password.clone().map(|h| (r.user_id.clone(), h)));
     let hasher = &accounts.hasher;
-    // One argon2id computation whatever the answer.
-    let check = match &cached {
-        Some((_, hash)) => hasher.check(hash, password),
-        None => crate::policy::hashing::Check {
-            matched: hasher.verify_dummy(password),
-            wrap_key: None,
-        },
-    };
+    // The directory is asked while the cached verifier is checked (one argon2id computation
+    // whatever the answer): a sign-in takes the longer of the two, not their sum.
+    let (answer, check) = std::thread::scope(|scope| {
+        let asked = scope.spawn(|| match &accounts.directory {
+            Some(directory) => directory.authenticate(name.normalized(), password),
+            None => Err(Unanswered::Unreachable),
+        });
+        let check = match &cached {
+            Some((_, hash)) => hasher.check(hash, password),
+            None => crate::policy::hashing::Check {
+                matched: hasher.verify_dummy(password),
+                wrap_key: None,
+            },
+        };
+        let answer = asked.join().unwrap_or(Err(Unanswered::Unreachable));
+        (answer, check)
+    });
     let user_id = reservation.row.as_ref().map(|r| r.user_id.clone());
     let refuse = |accounts: &Accounts| {
         credentials::record_failure(accounts, user_id.as_deref(), now)?;

@@ -158,6 +158,10 @@ pub enum AuthError {
     /// local account's name already looks like.
     #[error("That name belongs to an account in the directory, or looks like one here. Choose another name, or ask an administrator.")]
     DirectoryNameTaken,
+    /// A directory account's password is the directory's: it cannot be changed, reset or
+    /// recovered here.
+    #[error("This account's password is kept by the directory. Change it there, or ask whoever manages your organisation's accounts.")]
+    DirectoryAccount,
 }
 
 impl AuthError {
@@ -205,6 +209,7 @@ impl AuthError {
             Self::DirectoryCacheExpired,
             Self::DirectoryCertificate,
             Self::DirectoryNameTaken,
+            Self::DirectoryAccount,
         ]
     }
 
@@ -250,6 +255,7 @@ impl AuthError {
             Self::DirectoryCacheExpired => "DIRECTORY_CACHE_EXPIRED",
             Self::DirectoryCertificate => "DIRECTORY_CERTIFICATE",
             Self::DirectoryNameTaken => "DIRECTORY_NAME_TAKEN",
+            Self::DirectoryAccount => "DIRECTORY_ACCOUNT",
         }
     }
 }
@@ -400,6 +406,7 @@ mod tests {
             AuthError::DirectoryCacheExpired => 36,
             AuthError::DirectoryCertificate => 37,
             AuthError::DirectoryNameTaken => 38,
+            AuthError::DirectoryAccount => 39,
         }
     }
 
@@ -407,7 +414,7 @@ mod tests {
     fn the_examples_hold_every_variant_and_distinct_codes() {
         let examples = AuthError::examples();
         let variants: std::collections::HashSet<usize> = examples.iter().map(variant).collect();
-        assert_eq!(variants.len(), 39);
+        assert_eq!(variants.len(), 40);
         let codes: std::collections::HashSet<&str> = examples.iter().map(AuthError::code).collect();
         assert_eq!(codes.len(), examples.len());
         let reasons: std::collections::HashSet<&str> =

@@ -140,6 +140,8 @@ pub struct AccountSummary {
     /// (key escrow is on, its data key is wrapped for it and that administrator holds the
     /// escrow key); otherwise a reset seals it until one of its recovery codes opens it.
     pub private_data_recoverable: bool,
+    /// Whether it is a directory account (its password is the directory's).
+    pub directory: bool,
 }
 
 /// One audit event as the administrator sees it.

@@ -130,6 +130,11 @@ impl Accounts {
             if !credentials::use_recovery_code(tx, &user_id, code)? {
                 return Err(AuthError::InvalidRecoveryCode.into());
             }
+            // Only with a right code: a directory account's password is the directory's
+            // (the transaction is undone, so the code is not used up).
+            if crate::store::directory_accounts::get(tx, &user_id)?.is_some() {
+                return Err(AuthError::DirectoryAccount.into());
+            }
             let data_key = match opened {
                 Some(opened) => {
                     key_wraps::wrap_for_password(tx, &user_id, &opened, &hash.wrap_key, now)?;

@@ -13,7 +13,7 @@ export type ErrorCode =
   | 'INVALID_CODE' | 'INVALID_RECOVERY_CODE' | 'TWO_STEP_ALREADY_ON'
   | 'DATA_CORRUPTED' | 'PRIVATE_SPACE_SEALED' | 'VALUE_TOO_LARGE' | 'INVALID_VALUE_NAME'
   | 'NOT_FOUND' | 'DIRECTORY_UNREACHABLE' | 'DIRECTORY_CACHE_EXPIRED' | 'DIRECTORY_CERTIFICATE'
-  | 'DIRECTORY_NAME_TAKEN';
+  | 'DIRECTORY_NAME_TAKEN' | 'DIRECTORY_ACCOUNT';
 
 /** Which rule a name or password broke (`INVALID_USERNAME`, `INVALID_PASSWORD`, `WEAK_PASSWORD`). */
 export type Reason =
@@ -42,6 +42,8 @@ export interface Profile {
   twoStep: boolean;
   twoStepSetupRequired: boolean;
   recoveryCodesLeft: number;
+  /** A directory account: its password is changed at the directory, not here. */
+  directory: boolean;
 }
 
 export interface Notice {
@@ -98,6 +100,8 @@ export interface AccountView {
   temporaryPasswordExpiresAt: number | null;
   twoStep: boolean;
   privateDataRecoverable: boolean;
+  /** A directory account: its password is the directory's (no reset here). */
+  directory: boolean;
 }
 
 export interface EventView {

@@ -71,6 +71,7 @@ function stateOf(a) {
         : t('admin.state.temporary', { time: formatTime(a.temporaryPasswordExpiresAt) })
       : '',
     a.twoStep ? t('admin.state.twoStep') : '',
+    a.directory ? t('admin.state.directory') : '',
   ]
     .filter(Boolean)
     .join(', ');
@@ -87,7 +88,8 @@ function renderAccounts() {
       name.textContent = a.username;
       const actions = document.createElement('div');
       actions.className = 'row-actions';
-      if (a.role !== 'admin') actions.append(actionButton('reset', a), actionButton('delete', a));
+      if (a.role !== 'admin' && !a.directory) actions.append(actionButton('reset', a));
+      if (a.role !== 'admin') actions.append(actionButton('delete', a));
       if (a.failedAttempts) actions.append(actionButton('unlock', a));
       if (a.twoStep && a.role !== 'admin') actions.append(actionButton('twoStepOff', a));
       row.append(

@@ -15,6 +15,8 @@ function render() {
   $('profile-role').textContent = t(profile.role === 'admin' ? 'profile.admin' : 'profile.member');
   $('profile-created').textContent = formatTime(profile.createdAt);
   $('admin-link-row').hidden = profile.role !== 'admin';
+  $('change-directory').hidden = !profile.directory;
+  $('change-password-form').hidden = profile.directory;
   $('last-signin').textContent =
     typeof profile.previousLoginAt === 'number'
       ? t('profile.lastSignIn', { time: formatTime(profile.previousLoginAt) })

@@ -32,11 +32,18 @@ pub struct Profile {
     pub two_step_setup_required: bool,
     /// How many unused recovery codes are left.
     pub recovery_codes_left: u32,
+    /// A directory account: its password is changed at the directory, not here.
+    pub directory: bool,
 }
 
 impl Profile {
     /// The profile of `user`, with what else the profile screen shows.
-    pub fn new(user: User, recovery_codes_left: u32, two_step_setup_required: bool) -> Self {
+    pub fn new(
+        user: User,
+        recovery_codes_left: u32,
+        two_step_setup_required: bool,
+        directory: bool,
+    ) -> Self {
         Self {
             user_id: user.id,
             username: user.username,
@@ -49,6 +56,7 @@ impl Profile {
             two_step: user.two_step_since.is_some(),
             two_step_setup_required,
             recovery_codes_left,
+            directory,
         }
     }
 }
@@ -339,6 +347,8 @@ pub struct AccountView {
     pub two_step: bool,
     /// Whether a password reset would keep its private data (key escrow).
     pub private_data_recoverable: bool,
+    /// Whether it is a directory account (no reset here: its password is the directory's).
+    pub directory: bool,
 }
 
 impl From<AccountSummary> for AccountView {
@@ -355,6 +365,7 @@ impl From<AccountSummary> for AccountView {
             temporary_password_expires_at: a.temporary_password_expires_at,
             two_step: a.two_step,
             private_data_recoverable: a.private_data_recoverable,
+            directory: a.directory,
         }
     }
 }

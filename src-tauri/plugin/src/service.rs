@@ -482,7 +482,8 @@ impl AuthService {
 pub(crate) fn profile_of(accounts: &Accounts, user: User) -> Result<Profile, AuthError> {
     let left = accounts.recovery_codes_left(&user.id)?;
     let setup_required = accounts.two_step_setup_required(&user)?;
-    Ok(Profile::new(user, left, setup_required))
+    let directory = accounts.directory_account(&user.id)?.is_some();
+    Ok(Profile::new(user, left, setup_required, directory))
 }
 
 /// The computer's directory, from its settings file (see `latchkey_engine::directory`);
