@@ -89,7 +89,10 @@ async fn directory_people_sign_in_online_and_offline_in_the_real_window() {
     app.submit("grace", GRACE, false).await;
     app.save_codes().await;
     app.open_settings().await;
-    assert!(app.text("#change-directory").await.contains("kept by your organisation's directory"));
+    assert!(app
+        .text("#change-directory")
+        .await
+        .contains("kept by your organisation's directory"));
     app.click("#admin-link").await;
     app.on_page("admin.html").await;
     app.fill("#reauth-password", GRACE).await;
@@ -104,6 +107,7 @@ async fn directory_people_sign_in_online_and_offline_in_the_real_window() {
         .await
         .starts_with("ldaps://localhost:"));
     app.screenshot("directory-admin").await;
-    app.audit("the administrator's screen with a directory", &mut audited).await;
+    app.audit("the administrator's screen with a directory", &mut audited)
+        .await;
     app.quit().await;
 }

@@ -1,25 +1,21 @@
 //! Directory accounts against a real OpenLDAP `slapd` (Debian's), started by the test on a
 //! loopback port with a throwaway database, a test CA and TLS: online and offline sign-in,
-//! the directory deciding (groups, disabling, removal, a new password), a server that
-//! hangs, a bad certificate and names that collide. Nothing is mocked.
+//! the directory deciding (groups, disabling, removal, a new password) and names that
+//! collide. Nothing is mocked. (Faults: `directory_faults.rs`.)
 
-use crate::common::ipc::{creds, err_code, TestApp};
-use crate::common::slapd::{HangingServer, OtherCa, Slapd, SERVICE_DN, SERVICE_PASSWORD};
-use crate::common::{cheap_config, code, pw, temp_dir, GOOD_PW};
+use crate::common::slapd::{Slapd, SERVICE_DN, SERVICE_PASSWORD};
+use crate::common::{cheap_config, code, pw, temp_dir};
 use latchkey_engine::directory::{Directory, DirectorySettings};
 use latchkey_engine::{Accounts, Role, SignInStep};
-use serde_json::json;
 use std::path::Path;
-use std::time::{Duration, Instant};
-use tauri_plugin_latchkey::vault::MemoryVault;
 
-const NOW: i64 = 1_767_225_600_000;
-const DAY: i64 = 86_400_000;
-const ADA: &str = "ada-Directory-1";
-const GRACE: &str = "grace-Directory-1";
+pub(crate) const NOW: i64 = 1_767_225_600_000;
+pub(crate) const DAY: i64 = 86_400_000;
+pub(crate) const ADA: &str = "ada-Directory-1";
+pub(crate) const GRACE: &str = "grace-Directory-1";
 
 /// Settings for the test server: `find` is the part that names people.
-fn settings(url: &str, ca: &Path, find: &str, extra: &str) -> DirectorySettings {
+pub(crate) fn settings(url: &str, ca: &Path, find: &str, extra: &str) -> DirectorySettings {
     let text = format!(
         "url = \"{url}\"\nca_file = {ca:?}\n{find}\n\
          admin_group = \"cn=latchkey-admins,ou=groups,dc=example,dc=test\"\n\
@@ -28,10 +24,10 @@ fn settings(url: &str, ca: &Path, find: &str, extra: &str) -> DirectorySettings 
     DirectorySettings::parse(&text).expect("test settings")
 }
 
-const BIND_DN: &str = r#"bind_dn = "uid={name},ou=people,dc=example,dc=test""#;
+pub(crate) const BIND_DN: &str = r#"bind_dn = "uid={name},ou=people,dc=example,dc=test""#;
 
 /// Search mode with the service account (its password in a file in `dir`).
-fn search(dir: &Path) -> String {
+pub(crate) fn search(dir: &Path) -> String {
     let secret = dir.join("service.secret");
     std::fs::write(&secret, format!("{SERVICE_PASSWORD}\n")).expect("secret");
     format!(
@@ -41,14 +37,14 @@ fn search(dir: &Path) -> String {
     )
 }
 
-fn engine_with(dir: &Path, settings: DirectorySettings) -> Accounts {
+pub(crate) fn engine_with(dir: &Path, settings: DirectorySettings) -> Accounts {
     let directory = Directory::new(settings).expect("directory");
     Accounts::open(dir, cheap_config(256))
         .expect("open")
         .with_directory(Some(directory))
 }
 
-fn done(step: SignInStep) -> latchkey_engine::SignedIn {
+pub(crate) fn done(step: SignInStep) -> latchkey_engine::SignedIn {
     match step {
         SignInStep::Done(signed) => signed,
         other => panic!("expected a session, got {other:?}"),
@@ -383,61 +379,6 @@ fn a_password_changed_at_the_directory_reopens_the_private_space_with_the_previo
 }
 
 #[test]
-fn a_server_that_never_answers_gives_the_offline_path_within_the_timeout() {
-    let ldap = Slapd::start().expect("slapd");
-    let dir = temp_dir();
-    let a = engine_with(
-        dir.path(),
-        settings(&ldap.ldaps_url(), ldap.ca_file(), BIND_DN, ""),
-    );
-    a.sign_in("adah", &pw(ADA), false, NOW).unwrap();
-    drop(a);
-    let hanging = HangingServer::start().unwrap();
-    for url in [hanging.ldaps_url(), hanging.ldap_url()] {
-        let a = engine_with(dir.path(), settings(&url, ldap.ca_file(), BIND_DN, ""));
-        let started = Instant::now();
-        a.sign_in("adah", &pw(ADA), false, NOW + DAY)
-            .expect("offline from the cache");
-        let took = started.elapsed();
-        assert!(
-            took < Duration::from_secs(4),
-            "{url}: {took:?}, timeout 2 s"
-        );
-        assert_eq!(
-            code(a.sign_in("grace", &pw(GRACE), false, NOW + DAY)),
-            "DIRECTORY_UNREACHABLE"
-        );
-    }
-}
-
-#[test]
-fn a_certificate_from_another_ca_is_refused_and_no_password_is_sent() {
-    let ldap = Slapd::start().expect("slapd");
-    let other = OtherCa::new().unwrap();
-    let dir = temp_dir();
-    for url in [ldap.ldaps_url(), ldap.ldap_url()] {
-        let a = engine_with(dir.path(), settings(&url, &other.path, BIND_DN, ""));
-        let refused = a.sign_in("adah", &pw(ADA), false, NOW);
-        assert_eq!(code(refused), "DIRECTORY_CERTIFICATE", "{url}");
-    }
-    assert!(
-        !ldap.log().contains("BIND dn=\"uid=adah"),
-        "no bind reached the server"
-    );
-    // (The log does show binds: with the right CA, hers is there.)
-    let a = engine_with(
-        dir.path(),
-        settings(&ldap.ldaps_url(), ldap.ca_file(), BIND_DN, ""),
-    );
-    a.sign_in("adah", &pw(ADA), false, NOW)
-        .expect("the right CA");
-    assert!(ldap.log().contains("BIND dn=\"uid=adah"), "{}", ldap.log());
-    // Plain LDAP is not a fallback: it is refused at set-up unless a test allows it.
-    let plain = format!("url = \"{}\"\nstarttls = false\n{BIND_DN}", ldap.ldap_url());
-    assert!(DirectorySettings::parse(&plain).is_err());
-}
-
-#[test]
 fn local_and_directory_names_do_not_collide() {
     let ldap = Slapd::start().expect("slapd");
     let dir = temp_dir();
@@ -509,24 +450,58 @@ fn a_directory_account_s_password_is_not_changed_reset_or_recovered_here() {
 }
 
 #[test]
-fn the_commands_answer_through_ipc_without_a_directory() {
+fn after_not_now_a_recovery_code_reopens_and_the_previous_verifier_goes() {
+    let ldap = Slapd::start().expect("slapd");
     let dir = temp_dir();
-    let app = TestApp::start(dir.path(), std::sync::Arc::new(MemoryVault::new()));
-    app.call("signup", creds("Alice", GOOD_PW, false)).unwrap();
-    // Nothing waits for a previous password.
-    assert_eq!(
-        err_code(app.call("previous_password", json!({"password": GOOD_PW}))),
-        "NOT_AUTHENTICATED"
+    let a = engine_with(
+        dir.path(),
+        settings(&ldap.ldaps_url(), ldap.ca_file(), BIND_DN, ""),
     );
-    let status = app
-        .call("admin_directory_status", json!({"password": GOOD_PW}))
-        .unwrap();
-    assert_eq!(status["configured"], false);
-    assert_eq!(status["cachedPeople"], 0);
-    app.call("logout", json!({})).unwrap();
-    app.call("signup", creds("Bobby", GOOD_PW, false)).unwrap();
-    assert_eq!(
-        err_code(app.call("admin_directory_status", json!({"password": GOOD_PW}))),
-        "FORBIDDEN"
+    let first = a.sign_in("grace", &pw(GRACE), false, NOW).unwrap();
+    let code_text = first
+        .recovery_codes
+        .unwrap()
+        .expose()
+        .next()
+        .unwrap()
+        .to_owned();
+    ldap.set_password("grace", "grace-Directory-2").unwrap();
+    let SignInStep::PreviousPassword(pending) = a
+        .sign_in_steps("grace", &pw("grace-Directory-2"), false, NOW + 1)
+        .unwrap()
+    else {
+        panic!("asked for the previous password")
+    };
+    // "Not now": signed in, the space sealed.
+    let signed = done(
+        a.finish_with_previous_password(&pending, None, NOW + 2)
+            .unwrap(),
     );
+    assert!(signed.data_key.is_none());
+    a.unseal_private_space(
+        &signed.user.id,
+        &code_text,
+        &pw("grace-Directory-2"),
+        NOW + 3,
+    )
+    .expect("a recovery code reopens it");
+    let kept = "SELECT COUNT(*) FROM directory_account WHERE previous_verifier IS NOT NULL";
+    assert_eq!(
+        crate::common::count(dir.path(), kept),
+        0,
+        "the old verifier opens nothing now"
+    );
+    // A second change at the directory asks for the password just before it.
+    ldap.set_password("grace", "grace-Directory-3").unwrap();
+    let SignInStep::PreviousPassword(pending) = a
+        .sign_in_steps("grace", &pw("grace-Directory-3"), false, NOW + 4)
+        .unwrap()
+    else {
+        panic!("asked again")
+    };
+    let signed = done(
+        a.finish_with_previous_password(&pending, Some(&pw("grace-Directory-2")), NOW + 5)
+            .unwrap(),
+    );
+    assert!(signed.data_key.is_some());
 }

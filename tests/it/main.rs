@@ -14,6 +14,7 @@ mod commands_lock;
 mod commands_private;
 mod commands_recovery;
 mod directory;
+mod directory_faults;
 mod faults_files;
 mod faults_keyring;
 mod first_screen;

@@ -38,6 +38,7 @@ pub struct Accounts {
     pub(crate) os_user: String,
     pub(crate) throttle_secret: DatabaseSecret,
     pub(crate) directory: Option<Directory>,
+    pub(crate) directory_settings_unusable: bool,
 }
 
 /// The name of the OS account running the app (recent accounts are kept per OS account).
@@ -67,6 +68,7 @@ impl Accounts {
             os_user: current_os_user(),
             throttle_secret: DatabaseSecret::new(throttle_secret),
             directory: None,
+            directory_settings_unusable: false,
         })
     }
 
@@ -80,6 +82,15 @@ impl Accounts {
     /// [`crate::directory`]).
     pub fn with_directory(mut self, directory: Option<Directory>) -> Self {
         self.directory = directory;
+        self
+    }
+
+    /// The same engine on a computer whose directory settings exist but cannot be used:
+    /// directory people sign in from their cache only, new local names are refused (they
+    /// cannot be checked against the directory), and the administrator's screen says so.
+    pub fn with_unusable_directory_settings(mut self) -> Self {
+        self.directory = None;
+        self.directory_settings_unusable = true;
         self
     }
 

@@ -73,10 +73,7 @@ impl Accounts {
                 true => data_keys::escrowed_users(c)?,
                 false => Default::default(),
             };
-            let directory: std::collections::HashSet<String> = directory_accounts::all(c)?
-                .into_iter()
-                .map(|(id, _)| id)
-                .collect();
+            let directory = directory_accounts::ids(c)?;
             Ok((users::all_with_attempts(c)?, escrowed, directory))
         })?;
         Ok(rows

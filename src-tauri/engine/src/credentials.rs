@@ -127,6 +127,8 @@ pub(crate) struct Reservation {
     pub(crate) failures_before: u32,
     /// When the failure before this attempt was recorded, if any.
     pub(crate) previous_failure_at: Option<i64>,
+    /// The counter the attempt was counted on (the key's, or an unknown name's).
+    pub(crate) throttle: ThrottleKey,
 }
 
 /// Reserves one attempt against `key` (see the module's documentation). `hard_stop`: refuse
@@ -166,6 +168,7 @@ pub(crate) fn reserve(
             row,
             failures_before: before.map_or(0, |a| a.failures),
             previous_failure_at: before.map(|a| a.last_failure_at),
+            throttle,
         })
     })
 }
@@ -238,6 +241,7 @@ pub(crate) fn check_password(
         row,
         failures_before,
         previous_failure_at,
+        ..
     } = reserve(accounts, key, now, true)?;
     let hasher = &accounts.hasher;
     let (user_id, hash) = match row {

@@ -40,7 +40,8 @@ pub struct DirectoryStatus {
     pub server: Option<String>,
     /// Whether it answered just now; `None` when not configured.
     pub reachable: Option<bool>,
-    /// Why not: `UNREACHABLE`, `CERTIFICATE` or `MISCONFIGURED`.
+    /// Why not: `UNREACHABLE`, `CERTIFICATE`, `MISCONFIGURED` (the server refuses the
+    /// settings), or `SETTINGS` (the settings file cannot be used; the log says why).
     pub problem: Option<&'static str>,
     /// The last time the directory answered for someone here (Unix ms).
     pub last_contact_at: Option<i64>,
@@ -92,11 +93,12 @@ impl Accounts {
         self.authorize_admin(admin, password, now)?;
         let (last_contact_at, cached_people) = self.db.read(|c| table::summary(c, now))?;
         let Some(directory) = &self.directory else {
+            let unusable = self.directory_settings_unusable;
             return Ok(DirectoryStatus {
-                configured: false,
+                configured: unusable,
                 server: None,
-                reachable: None,
-                problem: None,
+                reachable: unusable.then_some(false),
+                problem: unusable.then_some("SETTINGS"),
                 last_contact_at,
                 cached_people,
                 cache_days: None,
@@ -130,12 +132,29 @@ impl Accounts {
         else {
             return Ok(done);
         };
+        // Every cached person is looked up first: when none of several is found, the
+        // settings are wrong (a filter, a base), not everyone gone, and nothing is dropped.
+        let mut found = Vec::new();
         for (user_id, username) in self.db.read(table::all)? {
             let Ok(name) = Username::parse(&username) else {
                 continue;
             };
             match directory.lookup(name.normalized()) {
-                Ok(Some(person)) => {
+                Ok(person) => found.push((user_id, person)),
+                Err(_) => {
+                    done.unanswered = true;
+                    break;
+                }
+            }
+        }
+        if found.len() >= 2 && found.iter().all(|(_, person)| person.is_none()) {
+            log::warn!("the directory found none of the cached people: settings to check");
+            done.unanswered = true;
+            return Ok(done);
+        }
+        for (user_id, person) in found {
+            match person {
+                Some(person) => {
                     self.db.write(|tx| {
                         let Some(row) = table::get(tx, &user_id)? else {
                             return Ok(());
@@ -154,15 +173,11 @@ impl Accounts {
                     })?;
                     done.confirmed += 1;
                 }
-                Ok(None) => {
+                None => {
                     self.db
                         .write(|tx| crate::directory_check::refused(tx, &user_id, now))?;
                     log::info!("a cached directory person is gone from the directory");
                     done.refused.push(user_id);
-                }
-                Err(_) => {
-                    done.unanswered = true;
-                    break;
                 }
             }
         }
@@ -177,6 +192,9 @@ impl Accounts {
     /// `DIRECTORY_NAME_TAKEN`; `DIRECTORY_UNREACHABLE` when it cannot be asked now;
     /// `DIRECTORY_CERTIFICATE`.
     pub(crate) fn check_local_name(&self, name: &Username) -> Result<(), AuthError> {
+        if self.directory_settings_unusable {
+            return Err(AuthError::DirectoryUnreachable);
+        }
         let Some(directory) = self
             .directory
             .as_ref()

@@ -19,7 +19,7 @@ use crate::model::{Role, User};
 use crate::policy::rules::Username;
 use crate::policy::sealing::Purpose;
 use crate::policy::tokens;
-use crate::store::attempts::{self, ThrottleKey};
+use crate::store::attempts;
 use crate::store::audit::{self, EventKind};
 use crate::store::data_keys::{self, WrapKind};
 use crate::store::directory_accounts as accounts_table;
@@ -72,7 +72,7 @@ pub(crate) enum Checked {
 pub(crate) fn applies(accounts: &Accounts, key: &KeyId) -> Result<bool, AuthError> {
     accounts.db.read(|c| match keys::find(c, key)? {
         Some(row) => Ok(accounts_table::get(c, &row.user_id)?.is_some()),
-        None => Ok(accounts.directory.is_some()),
+        None => Ok(accounts.directory.is_some() || accounts.directory_settings_unusable),
     })
 }
 
@@ -83,10 +83,13 @@ pub(crate) fn applies(accounts: &Accounts, key: &KeyId) -> Result<bool, AuthErro
 /// (offline, and no cached verifier); `DIRECTORY_CACHE_EXPIRED` (offline, right password,
 /// cache too old); `DIRECTORY_CERTIFICATE`; `DIRECTORY_NAME_TAKEN` (a local account's name
 /// looks the same); a storage code.
+/// `typed` is the password as typed, for the directory; `password`, its normalized form,
+/// for the verifier (as for local accounts).
 pub(crate) fn check(
     accounts: &Accounts,
     name: &Username,
     key: &KeyId,
+    typed: &str,
     password: &str,
     now: i64,
 ) -> Result<Checked, AuthError> {
@@ -100,7 +103,7 @@ pub(crate) fn check(
     // whatever the answer): a sign-in takes the longer of the two, not their sum.
     let (answer, check) = std::thread::scope(|scope| {
         let asked = scope.spawn(|| match &accounts.directory {
-            Some(directory) => directory.authenticate(name.normalized(), password),
+            Some(directory) => directory.authenticate(name.normalized(), typed),
             None => Err(Unanswered::Unreachable),
         });
         let check = match &cached {
@@ -170,7 +173,13 @@ pub(crate) fn check(
                                 .write(|tx| Ok(keys::set_hash(tx, key, &fresh.stored)?))?;
                             id
                         }
-                        None => first_sign_in(accounts, name, key, &fresh.stored, &facts)?,
+                        None => match first_sign_in(accounts, name, key, &fresh.stored, &facts) {
+                            Ok(id) => id,
+                            Err(e @ AuthError::DirectoryNameTaken) => {
+                                return not_counted(accounts, &reservation, now, e);
+                            }
+                            Err(e) => return Err(e),
+                        },
                     };
                     Ok(Checked::Verified(base(
                         user_id,
@@ -187,10 +196,12 @@ pub(crate) fn check(
             }
             refuse(accounts)
         }
-        Err(Unanswered::Certificate) => Err(AuthError::DirectoryCertificate),
+        Err(Unanswered::Certificate) => {
+            not_counted(accounts, &reservation, now, AuthError::DirectoryCertificate)
+        }
         Err(Unanswered::Unreachable | Unanswered::Misconfigured) => {
             let Some((user_id, hash)) = cached else {
-                return Err(AuthError::DirectoryUnreachable);
+                return not_counted(accounts, &reservation, now, AuthError::DirectoryUnreachable);
             };
             if !check.matched {
                 return refuse(accounts);
@@ -200,8 +211,12 @@ pub(crate) fn check(
                 .and_then(|d| d.cached_until)
                 .is_none_or(|until| now > until)
             {
-                take_back(accounts, key, &reservation, now)?;
-                return Err(AuthError::DirectoryCacheExpired);
+                return not_counted(
+                    accounts,
+                    &reservation,
+                    now,
+                    AuthError::DirectoryCacheExpired,
+                );
             }
             log::info!("signed in from the directory cache (offline)");
             Ok(Checked::Verified(Verified {
@@ -226,21 +241,24 @@ fn cache_ms(accounts: &Accounts) -> i64 {
         .map_or(0, |d| d.settings().cache_ms())
 }
 
-/// A right password that does not count: the attempt's reservation is taken back.
-fn take_back(
+/// An attempt the directory did not refuse (a right password past the cache, a directory
+/// out of reach or a certificate refused, a name taken locally) does not count as a
+/// failure: its reservation is taken back, and `error` is answered.
+fn not_counted(
     accounts: &Accounts,
-    key: &KeyId,
     reservation: &Reservation,
     now: i64,
-) -> Result<(), AuthError> {
+    error: AuthError,
+) -> Result<Checked, AuthError> {
     accounts.db.write(|tx| {
         Ok(attempts::take_back(
             tx,
-            &ThrottleKey::from(key),
+            &reservation.throttle,
             now,
             reservation.previous_failure_at,
         )?)
-    })
+    })?;
+    Err(error)
 }
 
 /// The directory took a new password: the verifier becomes the new one (if the checked one

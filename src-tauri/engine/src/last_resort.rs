@@ -54,6 +54,13 @@ impl Accounts {
         if self.db.read(|c| users::role(c, &user_id))? != Some(Role::Admin) {
             return Err(AuthError::Forbidden);
         }
+        if self
+            .db
+            .read(|c| crate::store::directory_accounts::get(c, &user_id))?
+            .is_some()
+        {
+            return Err(AuthError::DirectoryAccount);
+        }
         let temporary = password_reset::temporary_password()?;
         let hash = self.hasher.hash(temporary.expose())?;
         self.db.write(|tx| {

@@ -33,7 +33,7 @@ use crate::policy::tokens;
 use crate::secret::{Password, RecoveryCodes};
 use crate::store::audit::{self, EventKind};
 use crate::store::notes::{self, SealedNote};
-use crate::store::{data_keys, private_values, users};
+use crate::store::{data_keys, directory_accounts, private_values, users};
 use zeroize::Zeroizing;
 
 /// The most a value (its JSON text) or a note's text may hold: 1 MiB.
@@ -323,6 +323,8 @@ impl Accounts {
             };
             key_wraps::wrap_for_password(tx, user_id, &data_key, password_key, now)?;
             users::set_space_sealed(tx, user_id, None)?;
+            // A directory account's verifier from before a password change opens nothing now.
+            directory_accounts::set_previous_verifier(tx, user_id, None)?;
             let codes = credentials::issue_recovery_codes(tx, user_id, now, Some(&data_key))?;
             let name = users::username(tx, user_id)?;
             audit::record(tx, now, EventKind::SpaceOpened, name.as_deref(), None)?;
@@ -361,6 +363,7 @@ impl Accounts {
             data_keys::delete_all(tx, user_id)?;
             users::set_totp(tx, user_id, None, 0, now)?;
             users::set_space_sealed(tx, user_id, None)?;
+            directory_accounts::set_previous_verifier(tx, user_id, None)?;
             let data_key = key_wraps::create(tx, user_id, password_key, now)?;
             let codes = credentials::issue_recovery_codes(tx, user_id, now, Some(&data_key))?;
             let name = users::username(tx, user_id)?;

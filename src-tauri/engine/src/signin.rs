@@ -334,11 +334,12 @@ impl Accounts {
         now: i64,
     ) -> Result<(Verified, bool), AuthError> {
         let name = Username::parse(username)?;
+        let typed = password.expose();
         let password = rules::login_password(password)?;
         let key = KeyId::username(&name);
         if directory_check::applies(self, &key)? {
             return Ok(
-                match directory_check::check(self, &name, &key, &password, now)? {
+                match directory_check::check(self, &name, &key, typed, &password, now)? {
                     Checked::Verified(v) => (v, false),
                     Checked::PreviousPasswordNeeded(v) => (v, true),
                 },

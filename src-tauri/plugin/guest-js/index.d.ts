@@ -178,7 +178,7 @@ export interface DirectoryStatus {
   configured: boolean;
   server: string | null;
   reachable: boolean | null;
-  problem: 'UNREACHABLE' | 'CERTIFICATE' | 'MISCONFIGURED' | null;
+  problem: 'UNREACHABLE' | 'CERTIFICATE' | 'MISCONFIGURED' | 'SETTINGS' | null;
   lastContactAt: number | null;
   cachedPeople: number;
   cacheDays: number | null;

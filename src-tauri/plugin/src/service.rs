@@ -168,7 +168,10 @@ impl AuthService {
                 let (dir, config) = (self.data_dir.clone(), self.config);
                 async move {
                     let accounts = blocking(move || {
-                        Accounts::open(&dir, config).map(|a| a.with_directory(directory_from_env()))
+                        Accounts::open(&dir, config).map(|a| match directory_from_env() {
+                            Ok(directory) => a.with_directory(directory),
+                            Err(()) => a.with_unusable_directory_settings(),
+                        })
                     })
                     .await??;
                     Ok(Arc::new(accounts))
@@ -487,15 +490,12 @@ pub(crate) fn profile_of(accounts: &Accounts, user: User) -> Result<Profile, Aut
 }
 
 /// The computer's directory, from its settings file (see `latchkey_engine::directory`);
-/// none when there is no file. A file that cannot be used is logged and leaves directory
-/// names offline: cached people sign in until their cache ends.
-fn directory_from_env() -> Option<latchkey_engine::directory::Directory> {
+/// none when there is no file. A file that cannot be used is logged (what is wrong, never
+/// the service password) and is an error: directory people then sign in from their cache
+/// only, until it is fixed.
+fn directory_from_env() -> Result<Option<latchkey_engine::directory::Directory>, ()> {
     use latchkey_engine::directory::{Directory, DirectorySettings};
-    match DirectorySettings::from_env().and_then(|s| s.map(Directory::new).transpose()) {
-        Ok(directory) => directory,
-        Err(e) => {
-            log::error!("{e}");
-            None
-        }
-    }
+    DirectorySettings::from_env()
+        .and_then(|s| s.map(Directory::new).transpose())
+        .map_err(|e| log::error!("{e}"))
 }

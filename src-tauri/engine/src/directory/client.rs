@@ -89,6 +89,9 @@ impl Directory {
     /// See [`Unanswered`].
     pub fn authenticate(&self, name: &str, password: &str) -> Result<Answer, Unanswered> {
         let mut ldap = self.connect()?;
+        if let FindPerson::Search { .. } = self.settings.find {
+            self.bind_service(&mut ldap)?;
+        }
         let dn = match self.find_dn(&mut ldap, name)? {
             Some(dn) => dn,
             None => {
@@ -206,14 +209,14 @@ impl Directory {
         Ok(())
     }
 
-    /// The DN for a typed name: the pattern's, or the one entry the search finds.
+    /// The DN for a typed name: the pattern's, or the one entry the search finds (bound
+    /// as the service account, or anonymously, by the caller).
     fn find_dn(&self, ldap: &mut LdapConn, name: &str) -> Result<Option<String>, Unanswered> {
         match &self.settings.find {
             FindPerson::BindDn(pattern) => {
                 Ok(Some(pattern.replace(NAME_PLACEHOLDER, &dn_escape(name))))
             }
             FindPerson::Search { base, filter } => {
-                self.bind_service(ldap)?;
                 let filter = filter.replace(NAME_PLACEHOLDER, &ldap_escape(name));
                 let found = self.search(ldap, base, Scope::Subtree, &filter, &["1.1"])?;
                 match found.as_slice() {
@@ -272,10 +275,12 @@ impl Directory {
             .with_timeout(self.settings.timeout)
             .search(base, scope, filter, attrs.to_vec())
             .map_err(unanswered)?;
-        match result.1.rc {
-            // 32: no such object (a base that is not there: nobody found).
-            0 | 32 => Ok(result.0.into_iter().map(SearchEntry::construct).collect()),
-            rc => {
+        match (result.1.rc, scope) {
+            (0, _) => Ok(result.0.into_iter().map(SearchEntry::construct).collect()),
+            // No such object: for one person's entry, nobody; for the configured search
+            // base, a mistake in the settings (which must never look like "everyone left").
+            (32, Scope::Base) => Ok(Vec::new()),
+            (rc, _) => {
                 log::warn!("directory search answered result code {rc}");
                 Err(Unanswered::Misconfigured)
             }

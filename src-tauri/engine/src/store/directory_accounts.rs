@@ -21,6 +21,16 @@ pub struct DirectoryAccount {
     pub last_contact_at: i64,
 }
 
+/// Every directory account's user id (cached or not).
+///
+/// # Errors
+/// A SQLite failure.
+pub fn ids(c: &Connection) -> rusqlite::Result<std::collections::HashSet<String>> {
+    c.prepare_cached("SELECT user_id FROM directory_account")?
+        .query_map([], |r| r.get(0))?
+        .collect()
+}
+
 /// The directory account of a user, if it is one.
 ///
 /// # Errors
@@ -42,14 +52,15 @@ pub fn get(c: &Connection, user_id: &str) -> rusqlite::Result<Option<DirectoryAc
     .optional()
 }
 
-/// Every directory account's user id, username and row-less facts, for a refresh.
+/// Every directory account still cached (its verifier not refused), as user id and
+/// username, for a refresh.
 ///
 /// # Errors
 /// A SQLite failure.
 pub fn all(c: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
     c.prepare_cached(
         r#"SELECT d.user_id, u.username FROM directory_account d JOIN "user" u ON u.id = d.user_id
-           ORDER BY u.username"#,
+           WHERE d.cached_until IS NOT NULL ORDER BY u.username"#,
     )?
     .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
     .collect()
