@@ -128,7 +128,7 @@ fn two_step_sign_in_is_turned_on_with_a_code_and_asked_for_after_the_password() 
     let half = app.call("login", creds("erin", GOOD_PW, false)).unwrap();
     assert_eq!(
         half,
-        json!({"profile": null, "secondFactor": true, "recoveryCodes": null, "notice": null})
+        json!({"profile": null, "secondFactor": true, "previousPassword": false, "recoveryCodes": null, "notice": null})
     );
     assert_eq!(
         err_code(app.call("profile", json!({}))),

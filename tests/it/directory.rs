@@ -8,6 +8,7 @@ use crate::common::{cheap_config, code, pw, temp_dir};
 use latchkey_engine::directory::{Directory, DirectorySettings};
 use latchkey_engine::{Accounts, Role, SignInStep};
 use std::path::Path;
+use std::time::Instant;
 
 pub(crate) const NOW: i64 = 1_767_225_600_000;
 pub(crate) const DAY: i64 = 86_400_000;
@@ -504,4 +505,46 @@ fn after_not_now_a_recovery_code_reopens_and_the_previous_verifier_goes() {
             .unwrap(),
     );
     assert!(signed.data_key.is_some());
+}
+
+#[test]
+fn online_wrong_passwords_and_unknown_names_cost_the_same() {
+    let ldap = Slapd::start().expect("slapd");
+    let dir = temp_dir();
+    let directory =
+        Directory::new(settings(&ldap.ldaps_url(), ldap.ca_file(), BIND_DN, "")).unwrap();
+    // The shipped argon2id cost, so that the timing is the product's.
+    let a = Accounts::open(dir.path(), latchkey_engine::Config::default())
+        .unwrap()
+        .with_directory(Some(directory));
+    a.sign_in("adah", &pw(ADA), false, NOW).unwrap();
+    let time = |name: &str, at: i64| {
+        crate::common::clear_attempts(dir.path());
+        let started = Instant::now();
+        assert_eq!(
+            code(a.sign_in(name, &pw("wrong-guess-1"), false, at)),
+            "INVALID_CREDENTIALS"
+        );
+        started.elapsed()
+    };
+    // A cached directory name, one the directory has but this computer never saw, and one
+    // nobody has.
+    let (mut cached, mut uncached, mut unknown) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..20 {
+        cached.push(time("adah", NOW + 10 + 3 * i));
+        uncached.push(time("linus", NOW + 11 + 3 * i));
+        unknown.push(time("nobody-here", NOW + 12 + 3 * i));
+    }
+    for times in [&mut cached, &mut uncached, &mut unknown] {
+        times.sort();
+    }
+    // The 10th percentile of each (as for recovery codes: less of the other tests' load).
+    for (what, times) in [("uncached", &uncached), ("unknown", &unknown)] {
+        let ratio = cached[2].as_secs_f64() / times[2].as_secs_f64();
+        println!(
+            "wrong password online: cached {:?}, {what} {:?} ({ratio:.3}x)",
+            cached[2], times[2]
+        );
+        assert!((0.85..=1.15).contains(&ratio), "{what}: {ratio}");
+    }
 }
