@@ -46,7 +46,7 @@ fn signup_profile_logout_then_profile_is_not_authenticated() {
             "lastLoginAt": profile["lastLoginAt"], "previousLoginAt": null,
             "failedAttemptsSinceLastVisit": 0, "role": "admin", "mustChangePassword": false,
             "recoveryCodesLeft": 10, "twoStep": false, "twoStepSetupRequired": false,
-            "directory": false
+            "directoryName": null
         })
     );
     let session = app.call("session", json!({})).unwrap();

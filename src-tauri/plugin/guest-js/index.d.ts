@@ -42,8 +42,8 @@ export interface Profile {
   twoStep: boolean;
   twoStepSetupRequired: boolean;
   recoveryCodesLeft: number;
-  /** A directory account: its password is changed at the directory, not here. */
-  directory: boolean;
+  /** For a directory account, the directory's name for the person (its password is changed there); null for a local account. */
+  directoryName: string | null;
 }
 
 export interface Notice {

@@ -15,8 +15,11 @@ function render() {
   $('profile-role').textContent = t(profile.role === 'admin' ? 'profile.admin' : 'profile.member');
   $('profile-created').textContent = formatTime(profile.createdAt);
   $('admin-link-row').hidden = profile.role !== 'admin';
-  $('change-directory').hidden = !profile.directory;
-  $('change-password-form').hidden = profile.directory;
+  const directory = profile.directoryName !== null;
+  $('change-directory').hidden = !directory;
+  $('change-password-form').hidden = directory;
+  $('directory-name-row').hidden = !directory;
+  $('profile-directory-name').textContent = profile.directoryName ?? '';
   $('last-signin').textContent =
     typeof profile.previousLoginAt === 'number'
       ? t('profile.lastSignIn', { time: formatTime(profile.previousLoginAt) })

@@ -32,8 +32,9 @@ pub struct Profile {
     pub two_step_setup_required: bool,
     /// How many unused recovery codes are left.
     pub recovery_codes_left: u32,
-    /// A directory account: its password is changed at the directory, not here.
-    pub directory: bool,
+    /// For a directory account, the directory's name for the person (its password is
+    /// changed at the directory, not here); `null` for a local account.
+    pub directory_name: Option<String>,
 }
 
 impl Profile {
@@ -42,7 +43,7 @@ impl Profile {
         user: User,
         recovery_codes_left: u32,
         two_step_setup_required: bool,
-        directory: bool,
+        directory_name: Option<String>,
     ) -> Self {
         Self {
             user_id: user.id,
@@ -56,7 +57,7 @@ impl Profile {
             two_step: user.two_step_since.is_some(),
             two_step_setup_required,
             recovery_codes_left,
-            directory,
+            directory_name,
         }
     }
 }

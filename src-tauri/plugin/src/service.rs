@@ -485,8 +485,10 @@ impl AuthService {
 pub(crate) fn profile_of(accounts: &Accounts, user: User) -> Result<Profile, AuthError> {
     let left = accounts.recovery_codes_left(&user.id)?;
     let setup_required = accounts.two_step_setup_required(&user)?;
-    let directory = accounts.directory_account(&user.id)?.is_some();
-    Ok(Profile::new(user, left, setup_required, directory))
+    let directory_name = accounts
+        .directory_account(&user.id)?
+        .map(|d| d.display_name);
+    Ok(Profile::new(user, left, setup_required, directory_name))
 }
 
 /// The computer's directory, from its settings file (see `latchkey_engine::directory`);

@@ -12,7 +12,7 @@ pub struct DirectoryAccount {
     pub user_id: String,
     /// Their entry's DN.
     pub dn: String,
-    /// The directory's name for them.
+    /// The directory's name for them (the profile shows it).
     pub display_name: String,
     /// Until when the cached verifier signs them in offline (Unix ms); `None` once the
     /// directory refused them (the verifier is gone).
