@@ -95,7 +95,8 @@ async fn directory_people_sign_in_online_and_offline_in_the_real_window() {
         .contains("kept by your organisation's directory"));
     assert_eq!(app.text("#profile-directory-name").await, "Grace Hopper");
     app.screenshot("directory-profile").await;
-    app.audit("a directory account's profile", &mut audited).await;
+    app.audit("a directory account's profile", &mut audited)
+        .await;
     app.click("#admin-link").await;
     app.on_page("admin.html").await;
     app.fill("#reauth-password", GRACE).await;

@@ -548,3 +548,44 @@ fn online_wrong_passwords_and_unknown_names_cost_the_same() {
         assert!((0.85..=1.15).contains(&ratio), "{what}: {ratio}");
     }
 }
+
+#[test]
+fn two_step_sign_in_and_the_hard_stop_hold_for_directory_accounts_too() {
+    use latchkey_engine::policy::totp::code_at;
+    let mut ldap = Slapd::start().expect("slapd");
+    let dir = temp_dir();
+    let a = engine_with(
+        dir.path(),
+        settings(&ldap.ldaps_url(), ldap.ca_file(), BIND_DN, ""),
+    );
+    // A hundred failures, a day apart, stop a directory account as they stop a local one.
+    a.sign_in("grace", &pw(GRACE), false, NOW).unwrap();
+    for i in 1..=100 {
+        let _ = a.sign_in("grace", &pw("wrong-guess-1"), false, NOW + i * DAY);
+    }
+    assert_eq!(
+        code(a.sign_in("grace", &pw(GRACE), false, NOW + 101 * DAY)),
+        "ACCOUNT_LOCKED"
+    );
+
+    // Two-step sign-in, online and then offline.
+    let adah = a.sign_in("adah", &pw(ADA), false, NOW).unwrap();
+    let setup = a.two_step_setup(&adah.user).unwrap();
+    let first = code_at(&setup.secret, NOW).unwrap();
+    a.enable_two_step(&adah.user.id, &pw(ADA), &setup.secret, &first, NOW)
+        .unwrap();
+    for (at, stop) in [(NOW + 120_000, false), (NOW + 240_000, true)] {
+        if stop {
+            ldap.stop().unwrap();
+        }
+        let SignInStep::SecondFactor(pending) =
+            a.sign_in_steps("adah", &pw(ADA), false, at).unwrap()
+        else {
+            panic!("asked for a code")
+        };
+        let signed = a
+            .finish_sign_in(&pending, &code_at(&setup.secret, at).unwrap(), at)
+            .unwrap();
+        assert!(signed.data_key.is_some(), "offline: {stop}");
+    }
+}
