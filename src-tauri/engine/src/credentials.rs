@@ -41,7 +41,7 @@ pub(crate) struct Verified {
     /// When this attempt was reserved (counted as a failure).
     pub(crate) reserved_at: i64,
     /// What the directory just said about a directory account, to record when settled.
-    pub(crate) directory: Option<crate::directory_check::DirectoryFacts>,
+    pub(crate) directory: Option<crate::directory_facts::DirectoryFacts>,
 }
 
 impl Verified {

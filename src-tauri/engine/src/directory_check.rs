@@ -12,7 +12,8 @@
 
 use crate::accounts::Accounts;
 use crate::credentials::{self, Reservation, Verified};
-use crate::directory::{Answer, DirectoryPerson, Unanswered};
+use crate::directory::{Answer, Unanswered};
+use crate::directory_facts::DirectoryFacts;
 use crate::error::AuthError;
 use crate::key_wraps;
 use crate::model::{Role, User};
@@ -25,35 +26,6 @@ use crate::store::data_keys::{self, WrapKind};
 use crate::store::directory_accounts as accounts_table;
 use crate::store::{keys, sessions, users, KeyId, WriteError};
 use rusqlite::Connection;
-
-/// What the directory said about a person at this sign-in, recorded when it is settled.
-#[derive(Debug, Clone)]
-pub(crate) struct DirectoryFacts {
-    person: DirectoryPerson,
-    cached_until: i64,
-    now: i64,
-}
-
-impl DirectoryFacts {
-    /// Records the facts: the entry, a fresh cache lifetime, the contact, and the role the
-    /// administrators' group gives.
-    ///
-    /// # Errors
-    /// A SQLite failure.
-    pub(crate) fn record(&self, c: &Connection, user_id: &str) -> Result<(), WriteError> {
-        let p = &self.person;
-        accounts_table::upsert(
-            c,
-            user_id,
-            &p.dn,
-            &p.display_name,
-            self.cached_until,
-            self.now,
-        )?;
-        users::set_role(c, user_id, if p.admin { Role::Admin } else { Role::Member })?;
-        Ok(())
-    }
-}
 
 /// Where a directory password check ended.
 pub(crate) enum Checked {

@@ -1,20 +1,23 @@
 //! Latchkey's account engine: users, username keys and expiring sessions in one SQLite file,
 //! after the Lucia v2 model, hardened for a computer that several people share.
 //!
-//! Plain Rust with no Tauri, no async runtime and no network. Time is always an argument
-//! (`now`, Unix milliseconds), so expiry and throttling are tested without a clock.
+//! Plain Rust with no Tauri and no async runtime of its own; the network only for a
+//! directory (an LDAP client, [`directory`]). Time is always an argument (`now`, Unix
+//! milliseconds), so expiry and throttling are tested without a clock.
 //!
 //! The layers, each importing only from those below it:
 //! - the use cases, one file each, every one an `impl` block of [`Accounts`]:
 //!   [`signup`], [`signin`], [`sessions`], [`lock`], [`account`] (self-service),
 //!   [`recovery`], [`two_step`], [`preferences`], [`private_space`], [`escrow`],
-//!   [`admin`], [`last_resort`] and [`housekeeping`];
-//! - `credentials`, `key_wraps`, `authorization`, `account_removal` and `password_reset`:
-//!   what several use cases share (the password and second-step checks under throttling,
-//!   the private space's keys, the administrator's authorization, deleting an account with
-//!   everything it owns, resetting a password to a temporary one);
+//!   [`admin`], [`last_resort`], [`housekeeping`] and [`directory_accounts`];
+//! - `credentials`, `key_wraps`, `authorization`, `account_removal`, `password_reset`,
+//!   `directory_check` and `directory_facts`: what several use cases share (the password
+//!   and second-step checks under throttling, the private space's keys, the administrator's
+//!   authorization, deleting an account with everything it owns, resetting a password to a
+//!   temporary one, a directory account's password check and what the directory said);
 //! - [`accounts`]: the [`Accounts`] handle and what it holds;
 //! - [`store`]: every SQL statement, one module per table, plus the database and migrations;
+//!   [`directory`]: the computer's directory settings and the LDAP client;
 //! - [`policy`]: pure rules (names, passwords), argon2id hashing, throttling and tokens;
 //! - [`model`], [`error`], [`secret`], [`config`]: the types everything shares.
 //!
@@ -59,6 +62,7 @@ mod credentials;
 pub mod directory;
 pub mod directory_accounts;
 mod directory_check;
+mod directory_facts;
 pub mod error;
 pub mod escrow;
 pub mod housekeeping;
