@@ -114,4 +114,19 @@ async fn directory_people_sign_in_online_and_offline_in_the_real_window() {
     app.audit("the administrator's screen with a directory", &mut audited)
         .await;
     app.quit().await;
+
+    // Grace's password changes at the directory and she answers "Not now": her notes stay
+    // sealed, and the home says why in a directory person's words.
+    ldap.set_password("grace", "grace-Directory-2").unwrap();
+    let app = world.launch(data.path(), &env).await;
+    app.on_page("login.html").await;
+    app.submit("grace", "grace-Directory-2", false).await;
+    app.text_appears("#previous-title").await;
+    app.click("#previous-skip").await;
+    app.on_page("home.html").await;
+    assert!(app
+        .text_appears("#sealed-intro")
+        .await
+        .contains("changed at the directory"));
+    app.quit().await;
 }

@@ -14,6 +14,7 @@ const FLASH = 'latchkey.flash';
 const FLASHES = { saved: 'home.saved', deleted: 'home.deleted' };
 
 let username = '';
+let directory = false; // a directory account (its notes are sealed for other reasons)
 let space = null; // { state: 'open' | 'closed' | 'sealed', codesOpenSpace }
 let notes = [];
 let query = ''; // the search whose results are shown ('' for every note)
@@ -73,6 +74,10 @@ function renderList() {
 function render() {
   renderName();
   const state = space?.state;
+  // Why a directory person's notes are sealed is not an administrator's reset.
+  const intro = $('sealed-intro');
+  intro.dataset.i18n = directory ? 'space.sealedIntroDirectory' : 'space.sealedIntro';
+  intro.textContent = t(intro.dataset.i18n);
   $('space-open').hidden = state !== 'open';
   $('space-closed').hidden = state !== 'closed';
   $('space-sealed').hidden = state !== 'sealed';
@@ -253,6 +258,7 @@ $('logout').addEventListener('click', async () => {
 
 startPage('home', 'signed-in', async (state) => {
   username = state.profile.username;
+  directory = state.profile.directoryName !== null;
   flash = takeFlash();
   try {
     await refresh();
