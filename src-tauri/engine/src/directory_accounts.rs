@@ -156,14 +156,13 @@ impl Accounts {
             match person {
                 Some(person) => {
                     self.db.write(|tx| {
-                        let Some(row) = table::get(tx, &user_id)? else {
+                        // Still cached (a sign-in may have ended it meanwhile): the cache
+                        // keeps its end; only a sign-in with the directory extends it.
+                        let Some(until) = table::get(tx, &user_id)?.and_then(|r| r.cached_until)
+                        else {
                             return Ok(());
                         };
-                        let until = row.cached_until.unwrap_or(0);
                         table::upsert(tx, &user_id, &person.dn, &person.display_name, until, now)?;
-                        if row.cached_until.is_none() {
-                            table::end_cache(tx, &user_id, now)?;
-                        }
                         let role = if person.admin {
                             Role::Admin
                         } else {

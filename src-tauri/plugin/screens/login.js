@@ -123,6 +123,19 @@ onSubmit($('login-form'), async () => {
   }
 });
 
+// A step after the password failed: the field is cleared; when the half-done sign-in is
+// over (five minutes, or gone), back to the password, else the error at the field.
+function stepFailed(form, field, fieldCode, error) {
+  setBusy(form, false);
+  $(field).value = '';
+  if (error.code === 'SECOND_FACTOR_EXPIRED' || error.code === 'NOT_AUTHENTICATED') {
+    startAgain();
+    showError($('login-form'), error);
+    return;
+  }
+  showError(form, error, (code) => (code === fieldCode ? field : null));
+}
+
 async function sendPrevious(previous) {
   const form = $('previous-form');
   clearErrors(form);
@@ -133,14 +146,7 @@ async function sendPrevious(previous) {
     setBusy(form, false);
     await finish(result, form);
   } catch (error) {
-    setBusy(form, false);
-    $('previous').value = '';
-    if (error.code === 'SECOND_FACTOR_EXPIRED' || error.code === 'NOT_AUTHENTICATED') {
-      startAgain();
-      showError($('login-form'), error);
-      return;
-    }
-    showError(form, error, (code) => (code === 'INVALID_CREDENTIALS' ? 'previous' : null));
+    stepFailed(form, 'previous', 'INVALID_CREDENTIALS', error);
   }
 }
 
@@ -155,14 +161,7 @@ onSubmit($('code-form'), async () => {
     const result = await api.secondFactor($('code').value);
     await finish(result, form);
   } catch (error) {
-    setBusy(form, false);
-    $('code').value = '';
-    if (error.code === 'SECOND_FACTOR_EXPIRED' || error.code === 'NOT_AUTHENTICATED') {
-      startAgain();
-      showError($('login-form'), error);
-      return;
-    }
-    showError(form, error, (code) => (code === 'INVALID_CODE' ? 'code' : null));
+    stepFailed(form, 'code', 'INVALID_CODE', error);
   }
 });
 

@@ -23,35 +23,13 @@ impl AuthService {
         &self,
         previous: Option<Password>,
     ) -> Result<SignedInView, AuthError> {
-        self.ensure_restored().await?;
-        let pending = self
-            .pending_previous
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take()
-            .ok_or(AuthError::NotAuthenticated)?;
-        let accounts = self.accounts().await?;
-        let now = self.now();
-        let (result, pending) = blocking(move || {
-            let result = accounts.finish_with_previous_password(&pending, previous.as_ref(), now);
-            (result, pending)
-        })
-        .await?;
-        match result {
-            Ok(step) => {
-                let _turn = self.keyboard().await;
-                self.wait_for_next_step(step).await
-            }
-            Err(e) => {
-                if !matches!(e, AuthError::SecondFactorExpired) {
-                    *self
-                        .pending_previous
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner()) = Some(pending);
-                }
-                Err(e)
-            }
-        }
+        let (step, _) = self
+            .continue_waiting(&self.pending_previous, move |accounts, pending, now| {
+                accounts.finish_with_previous_password(pending, previous.as_ref(), now)
+            })
+            .await?;
+        let _turn = self.keyboard().await;
+        self.wait_for_next_step(step).await
     }
 
     /// The directory's status for the administrator's screen (asks the server now).

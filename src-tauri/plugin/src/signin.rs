@@ -7,7 +7,10 @@ use crate::models::{Notice, SignedInView};
 use crate::service::{blocking, profile_of, AuthService};
 use crate::vault::slot_of;
 use latchkey_engine::policy::rules::Username;
-use latchkey_engine::{session_id, AuthError, Code, Password, SignInStep, SignedIn};
+use latchkey_engine::{
+    session_id, Accounts, AuthError, Code, Password, PendingSignIn, SignInStep, SignedIn,
+};
+use std::sync::Mutex;
 
 impl AuthService {
     /// Creates an account and signs it in.
@@ -99,30 +102,41 @@ impl AuthService {
     /// after five minutes; `INVALID_CODE`, `TOO_MANY_ATTEMPTS`, `ACCOUNT_LOCKED`;
     /// storage codes.
     pub async fn second_factor(&self, code: Code) -> Result<SignedInView, AuthError> {
+        let (signed, pending) = self
+            .continue_waiting(&self.pending, move |accounts, pending, now| {
+                accounts.finish_sign_in(pending, code.expose(), now)
+            })
+            .await?;
+        log::info!("signed in with a second step");
+        let _turn = self.keyboard().await;
+        self.admit(signed, pending.remember()).await
+    }
+
+    /// Runs `step` on a blocking thread for the half-done sign-in waiting in `slot` (the
+    /// second step's, or the previous password's), and hands it back beside the answer.
+    /// When the step fails, the sign-in waits again, unless its five minutes are over.
+    ///
+    /// # Errors
+    /// `NOT_AUTHENTICATED` when no sign-in waits there; what `step` answers.
+    pub(crate) async fn continue_waiting<T: Send + 'static>(
+        &self,
+        slot: &Mutex<Option<PendingSignIn>>,
+        step: impl FnOnce(&Accounts, &PendingSignIn, i64) -> Result<T, AuthError> + Send + 'static,
+    ) -> Result<(T, PendingSignIn), AuthError> {
         self.ensure_restored().await?;
-        let pending = self
-            .pending
+        let pending = slot
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .take()
             .ok_or(AuthError::NotAuthenticated)?;
         let accounts = self.accounts().await?;
         let now = self.now();
-        let (result, pending) = blocking(move || {
-            let result = accounts.finish_sign_in(&pending, code.expose(), now);
-            (result, pending)
-        })
-        .await?;
+        let (result, pending) = blocking(move || (step(&accounts, &pending, now), pending)).await?;
         match result {
-            Ok(signed) => {
-                log::info!("signed in with a second step");
-                let remember = pending.remember();
-                let _turn = self.keyboard().await;
-                self.admit(signed, remember).await
-            }
+            Ok(answer) => Ok((answer, pending)),
             Err(e) => {
                 if !matches!(e, AuthError::SecondFactorExpired) {
-                    *self.pending.lock().unwrap_or_else(|e| e.into_inner()) = Some(pending);
+                    *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(pending);
                 }
                 Err(e)
             }
