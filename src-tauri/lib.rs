@@ -9,8 +9,12 @@ pub mod logging;
 #[cfg(target_os = "linux")]
 pub mod single_instance;
 
+use std::borrow::Cow;
 use std::path::PathBuf;
-use tauri::{App, Builder, Listener, Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
+use std::sync::atomic::{AtomicBool, Ordering};
+use tauri::{
+    App, AppHandle, Builder, Listener, Manager, Runtime, WebviewUrl, WebviewWindowBuilder,
+};
 use tauri_plugin_latchkey::engine::{now_ms, Config};
 use tauri_plugin_latchkey::vault::TokenVault;
 use tauri_plugin_latchkey::AuthService;
@@ -90,7 +94,9 @@ pub fn run_app<R: Runtime>(builder: Builder<R>, settings: Settings) -> tauri::Re
 
 /// Opens the main window as `tauri.conf.json` describes it (where it is not created by
 /// Tauri), on the page the account plugin picks: the person's home (their notes) when
-/// someone was kept signed in, else the sign-in screen. Built before the setup hook's probe
+/// someone was kept signed in, else the sign-in screen. That first page is served with the
+/// answers it would ask for when they are ready and still true
+/// (`tauri_plugin_latchkey::first_answers`). Built before the setup hook's probe
 /// line, as Tauri builds the windows it creates itself.
 ///
 /// # Errors
@@ -106,10 +112,44 @@ fn open_main_window<R: Runtime>(app: &App<R>) -> tauri::Result<()> {
     else {
         return Ok(());
     };
-    let page = app.state::<AuthService>().first_page();
+    let service = app.state::<AuthService>();
+    let page = service.first_page();
     config.url = WebviewUrl::App(page.into());
-    WebviewWindowBuilder::from_config(app.handle(), &config)?.build()?;
+    // The answers the first page would ask for, prepared once the start-up work is done.
+    let preparing = app.handle().clone();
+    tauri::async_runtime::spawn(async move {
+        preparing
+            .state::<AuthService>()
+            .prepare_first_answers()
+            .await;
+    });
+    let handle = app.handle().clone();
+    let first_served = AtomicBool::new(false);
+    WebviewWindowBuilder::from_config(app.handle(), &config)?
+        .on_web_resource_request(move |_request, response| {
+            let html = response
+                .headers()
+                .get(tauri::http::header::CONTENT_TYPE)
+                .and_then(|t| t.to_str().ok())
+                .is_some_and(|t| t.starts_with("text/html"));
+            if html && !first_served.swap(true, Ordering::SeqCst) {
+                with_first_answers(&handle, response.body_mut());
+            }
+        })
+        .build()?;
     Ok(())
+}
+
+/// Writes the prepared answers (if still true) into the window's first page, `body`.
+fn with_first_answers<R: Runtime>(app: &AppHandle<R>, body: &mut Cow<'static, [u8]>) {
+    let Some(json) = app.state::<AuthService>().take_first_answers() else {
+        return;
+    };
+    let Ok(page) = std::str::from_utf8(body) else {
+        return;
+    };
+    let page = tauri_plugin_latchkey::first_answers::with_answers(page, &json);
+    *body = Cow::Owned(page.into_bytes());
 }
 
 /// Starts the desktop app and blocks until it exits. A second instance shows the first

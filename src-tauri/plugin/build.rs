@@ -53,6 +53,7 @@ const COMMANDS: &[&str] = &[
     "admin_set_key_escrow",
     "previous_password",
     "admin_directory_status",
+    "watch_locked",
 ];
 
 /// Every file under `dir`, as (path relative to `root` with `/`, absolute path), sorted.

@@ -107,3 +107,49 @@ fn a_keyring_that_cannot_be_read_does_not_turn_the_hint_to_the_sign_in_screen() 
     let state = app.call("session", json!({})).unwrap();
     assert_eq!(state["profile"]["username"], "Alice", "{state}");
 }
+
+/// The window's first page is served with the answers it would ask for (`session` and where
+/// the private space stands), prepared once the start-up work is done: the same answers the
+/// commands give, with no token in them, taken once, and not at all once they stopped being
+/// true (a lock since they were prepared).
+#[test]
+fn the_first_page_is_served_with_its_answers_once_and_only_while_they_hold() {
+    use tauri::Manager;
+    use tauri_plugin_latchkey::vault::{slot_of, TokenVault};
+    use tauri_plugin_latchkey::AuthService;
+    let dir = temp_dir();
+    let vault = Arc::new(MemoryVault::new());
+    let app = TestApp::start(dir.path(), vault.clone());
+    let signed = app.call("signup", creds("Alice", GOOD_PW, true)).unwrap();
+    let user_id = signed["profile"]["userId"].as_str().unwrap().to_owned();
+    app.quit();
+
+    let app = TestApp::start(dir.path(), vault.clone());
+    let service = app.app.state::<AuthService>();
+    tauri::async_runtime::block_on(service.prepare_first_answers());
+    let json = service
+        .take_first_answers()
+        .expect("answers for the first page");
+    assert!(service.take_first_answers().is_none(), "taken once");
+    let token = vault.load(&slot_of(&user_id)).unwrap().expect("kept token");
+    assert!(
+        !json.contains(token.expose()),
+        "a token in the page: {json}"
+    );
+    let answers: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(answers["session"]["profile"]["username"], "Alice", "{json}");
+    assert_eq!(answers["space"]["state"], "closed", "{json}");
+    assert_eq!(answers["session"], app.call("session", json!({})).unwrap());
+    assert_eq!(
+        answers["space"],
+        app.call("private_space_status", json!({})).unwrap()
+    );
+
+    // Prepared, then the person is locked before the page is served: nothing is written,
+    // and the page asks (and is told of the lock).
+    tauri::async_runtime::block_on(service.prepare_first_answers());
+    app.call("lock", json!({})).unwrap();
+    assert!(service.take_first_answers().is_none());
+    let state = app.call("session", json!({})).unwrap();
+    assert_eq!(state["locked"]["username"], "Alice", "{state}");
+}

@@ -45,6 +45,7 @@ const COMMANDS: &[(&str, &[&str])] = &[
     ("activity", &[]),
     ("admin_settings", &["password"]),
     ("admin_directory_status", &["password"]),
+    ("watch_locked", &["channel"]),
     ("admin_set_lock_after", &["minutes", "password"]),
     ("admin_set_two_step_for_admins", &["required", "password"]),
     ("admin_disable_two_step", &["userId", "password"]),

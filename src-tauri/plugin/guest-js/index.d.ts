@@ -211,5 +211,5 @@ export declare function screenUrl(
  */
 export declare function reportActivity(everyMs?: number): void;
 
-/** Runs `handler` when the plugin locks the person at the keyboard; resolves to an unlisten function. */
-export declare function onLocked(handler: (event: unknown) => void): Promise<() => void>;
+/** Runs `handler` when the plugin locks the person at the keyboard; resolves to a function that stops it. */
+export declare function onLocked(handler: () => void): Promise<() => void>;

@@ -126,9 +126,20 @@ export function reportActivity(everyMs = 5000) {
   }
 }
 
-/** Runs `handler` when the plugin locks the person at the keyboard (idle, or the OS). */
+/**
+ * Runs `handler` when the plugin locks the person at the keyboard (idle, the OS, another
+ * window); resolves to a function that stops it. Heard on a channel the page gives Rust
+ * (cheaper than an event listener; the `latchkey://locked` event is still sent too).
+ */
 export function onLocked(handler) {
-  const event = tauri()?.event;
-  if (!event) return Promise.resolve(() => {});
-  return event.listen('latchkey://locked', handler);
+  const Channel = tauri()?.core?.Channel;
+  if (!Channel) return Promise.resolve(() => {});
+  let listening = true;
+  const channel = new Channel();
+  channel.onmessage = () => {
+    if (listening) handler();
+  };
+  return invoke('watch_locked', { channel }).then(() => () => {
+    listening = false;
+  });
 }

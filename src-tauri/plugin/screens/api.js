@@ -40,9 +40,33 @@ export const api = Object.fromEntries(
   Object.entries(commands).map(([name, command]) => [name, leavingWhenLocked(command)]),
 );
 
-// Who is here: the answer to the question ask.js asked while the document was parsed (taken
-// once), else a new question.
+// The answers Rust wrote into the window's first page as it served it (`session`, and on
+// the home where the private space stands; see the plugin's first_answers.rs), each taken
+// once. Other pages have none and ask.
+const firstAnswers = (() => {
+  const block = document.getElementById('latchkey-first-answers');
+  if (!block) return {};
+  block.remove();
+  window.latchkeyAsked = null; // nothing for ask.js to ask
+  try {
+    return JSON.parse(block.textContent) ?? {};
+  } catch {
+    return {};
+  }
+})();
+
+// One of the answers written into the page (taken once), or null.
+export function firstAnswer(name) {
+  const answer = firstAnswers[name] ?? null;
+  delete firstAnswers[name];
+  return answer;
+}
+
+// Who is here: the answer written into the page, else the answer to the question ask.js
+// asked while the document was parsed (taken once), else a new question.
 export function session() {
+  const prepared = firstAnswer('session');
+  if (prepared) return Promise.resolve(prepared);
   const early = window.latchkeyAsked;
   window.latchkeyAsked = null; // taken (or asked here): ask.js, if it runs later, leaves it
   return early ? early.catch(() => api.session()) : api.session();

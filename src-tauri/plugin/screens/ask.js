@@ -5,8 +5,10 @@
 // The answer is the same one the page would get (profiles and states, never a token).
 (() => {
   const core = window.__TAURI__?.core;
-  // Not when the page's module ran first and asked itself (it left `null` here).
+  // Not when the page's module ran first and asked itself (it left `null` here), nor when
+  // Rust wrote the answer into the page.
   if (!core || window.latchkeyAsked !== undefined) return;
+  if (document.getElementById('latchkey-first-answers')) return;
   const asked = core.invoke('plugin:latchkey|session');
   asked.catch(() => {}); // handled where it is taken
   window.latchkeyAsked = asked;

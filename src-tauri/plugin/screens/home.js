@@ -3,7 +3,7 @@
 // a new run: the password opens it) or sealed by an administrator's reset (one of the
 // person's recovery codes opens it, or they start again with an empty space).
 
-import { api } from './api.js';
+import { api, firstAnswer } from './api.js';
 import { showCodes } from './codes.js';
 import { formatTime, t, tNodes } from './i18n.js';
 import { $, startPage } from './page.js';
@@ -105,9 +105,11 @@ async function loadNotes() {
   }
 }
 
-// Where the space stands, asked as the page starts, beside the question of who is here
-// rather than after it (a page that goes elsewhere, or finds nobody, ignores the answer).
-let spaceAsked = api.privateSpaceStatus();
+// Where the space stands: written into the page by Rust, else asked as the page starts,
+// beside the question of who is here rather than after it (a page that goes elsewhere, or
+// finds nobody, ignores the answer).
+const spaceWritten = firstAnswer('space');
+let spaceAsked = spaceWritten ? Promise.resolve(spaceWritten) : api.privateSpaceStatus();
 spaceAsked.catch(() => {});
 
 // Asks where the space stands and shows it (with the notes when it is open).

@@ -13,7 +13,7 @@ use crate::models::{
 use crate::service::AuthService;
 use crate::Result;
 use latchkey_engine::Code;
-use tauri::{AppHandle, Emitter, Runtime, State};
+use tauri::{AppHandle, Runtime, State};
 use zeroize::Zeroizing;
 
 type Service<'a> = State<'a, AuthService>;
@@ -185,7 +185,7 @@ pub(crate) async fn switch_user(s: Service<'_>) -> Result<()> {
 #[tauri::command]
 pub(crate) async fn activity<R: Runtime>(app: AppHandle<R>, s: Service<'_>) -> Result<()> {
     if s.activity().await? {
-        let _ = app.emit(crate::LOCKED_EVENT, ());
+        crate::lock_watch::tell_locked(&app);
     }
     Ok(())
 }
@@ -358,4 +358,14 @@ pub(crate) async fn admin_set_key_escrow(
     password: Secret,
 ) -> Result<SettingsView> {
     s.admin_set_key_escrow(flag(on)?, required(password)?).await
+}
+
+/// Tells the page through `channel` when the person at the keyboard is locked (the
+/// bindings' `onLocked()`; see [`crate::lock_watch`]).
+#[tauri::command]
+pub(crate) async fn watch_locked<R: Runtime>(
+    webview: tauri::Webview<R>,
+    channel: Option<Arg<tauri::ipc::JavaScriptChannelId>>,
+) -> Result<()> {
+    crate::lock_watch::watch(webview, channel)
 }

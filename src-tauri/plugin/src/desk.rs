@@ -89,6 +89,18 @@ impl Desk {
         self.remove(&id)
     }
 
+    /// Who is here, who is at the keyboard and who is locked: equal fingerprints mean that
+    /// nothing of that changed in between (see `first_answers.rs`).
+    pub(crate) fn fingerprint(&self) -> (Option<String>, Vec<(String, Option<i64>)>) {
+        (
+            self.active.clone(),
+            self.people
+                .iter()
+                .map(|p| (p.user_id.clone(), p.locked_at))
+                .collect(),
+        )
+    }
+
     /// Removes everyone; returns them.
     pub(crate) fn take_all(&mut self) -> Vec<Person> {
         self.active = None;

@@ -6,7 +6,7 @@ use crate::service::{blocking, AuthService, Gate};
 use latchkey_engine::directory_accounts::DirectoryStatus;
 use latchkey_engine::{AuthError, Password};
 use std::time::Duration;
-use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
 
 use crate::models::SignedInView;
 
@@ -92,7 +92,7 @@ pub(crate) async fn refresh_watch<R: Runtime>(app: AppHandle<R>) {
     };
     loop {
         if app.state::<AuthService>().refresh_directory().await {
-            let _ = app.emit(crate::LOCKED_EVENT, ());
+            crate::lock_watch::tell_locked(&app);
         }
         tokio::time::sleep(every).await;
     }

@@ -21,9 +21,11 @@ mod commands;
 mod desk;
 mod directory;
 pub mod error;
+pub mod first_answers;
 mod first_screen;
 mod language;
 mod lock;
+mod lock_watch;
 pub mod models;
 mod os_lock;
 mod private;
@@ -52,7 +54,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tauri::plugin::TauriPlugin;
-use tauri::{AppHandle, Emitter, Listener, Manager, RunEvent, Runtime};
+use tauri::{AppHandle, Listener, Manager, RunEvent, Runtime};
 use vault::{KeyringVault, TokenVault};
 
 /// Configures the plugin: where the database lives, how the engine is tuned, where the
@@ -236,6 +238,7 @@ impl Builder {
                 commands::admin_set_key_escrow,
                 commands::previous_password,
                 commands::admin_directory_status,
+                commands::watch_locked,
             ])
             .setup(move |app, _api| {
                 let dir = match data_dir {
@@ -250,6 +253,7 @@ impl Builder {
                 let clock = clock.unwrap_or_else(|| Arc::new(latchkey_engine::now_ms));
                 let service = AuthService::configured(dir, config, vault, clock, languages);
                 app.manage(service);
+                app.manage(lock_watch::LockWatchers::default());
                 // Open the database and restore kept sessions while the webview loads
                 // (commands that arrive first wait for this work); the rest of the start-up
                 // work waits until the first screen is ready, or 3 s at most.
@@ -271,11 +275,18 @@ impl Builder {
                     let handle = handle.clone();
                     tauri::async_runtime::spawn(async move {
                         if let Ok(true) = handle.state::<AuthService>().lock().await {
-                            let _ = handle.emit(LOCKED_EVENT, ());
+                            lock_watch::tell_locked(&handle);
                         }
                     });
                 });
                 Ok(())
+            })
+            .on_page_load(|webview, payload| {
+                if payload.event() == tauri::webview::PageLoadEvent::Started {
+                    if let Some(watchers) = webview.try_state::<lock_watch::LockWatchers>() {
+                        watchers.page_left(webview.label());
+                    }
+                }
             })
             .on_event(|app, event| {
                 if let RunEvent::Exit = event {
@@ -294,7 +305,7 @@ async fn idle_watch<R: Runtime>(app: AppHandle<R>) {
     loop {
         tokio::time::sleep(Duration::from_secs(1)).await;
         if let Ok(true) = app.state::<AuthService>().lock_if_idle().await {
-            let _ = app.emit(LOCKED_EVENT, ());
+            lock_watch::tell_locked(&app);
         }
     }
 }

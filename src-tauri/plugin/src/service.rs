@@ -58,6 +58,8 @@ pub struct AuthService {
     /// The data key of the person at the keyboard while their private space is open.
     pub(crate) open_space: Mutex<Option<crate::private::OpenSpace>>,
     languages: Vec<LanguageView>,
+    /// The answers prepared for the window's first page (see `first_answers.rs`).
+    pub(crate) first_answers: Mutex<Option<crate::first_answers::Prepared>>,
     pub(crate) started_at: i64,
     clock: Clock,
     /// What this run knows of the first-screen hint.
@@ -136,6 +138,7 @@ impl AuthService {
             pending_previous: Mutex::new(None),
             two_step_setup: Mutex::new(None),
             open_space: Mutex::new(None),
+            first_answers: Mutex::new(None),
             languages,
             started_at: clock(),
             clock,
@@ -236,6 +239,15 @@ impl AuthService {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(notice);
+    }
+
+    /// Whether a notice waits for the window.
+    pub(crate) fn has_notice(&self) -> bool {
+        !self
+            .notices
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_empty()
     }
 
     fn take_notice(&self) -> Option<Notice> {

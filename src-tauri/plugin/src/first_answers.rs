@@ -1,0 +1,121 @@
+//! The answers the window's first page would ask for (`session`, and where the private
+//! space stands), prepared once the start-up work is done and written into that page as it
+//! is served, so that it draws without waiting for two round trips to Rust (they were most
+//! of the time between a kept person's start and their home).
+//!
+//! The answers are views the page may see anyway (no token, hash or key). They are taken at
+//! most once, by the first page, and only while they are still true: the app's first page
+//! is the first thing to talk to the plugin, so only what happens by itself at start-up can
+//! change them (an OS lock, a notice for the window), and then nothing is written and the
+//! page asks as usual. A page that finds no answers in it asks as usual.
+
+use crate::service::AuthService;
+use serde::Serialize;
+
+/// The id of the element that carries the answers (a JSON data block the page reads and
+/// never runs: `<script type="application/json">`).
+pub const ELEMENT_ID: &str = "latchkey-first-answers";
+
+/// Answers prepared at start-up, with who was here then.
+pub(crate) struct Prepared {
+    json: String,
+    desk: (Option<String>, Vec<(String, Option<i64>)>),
+}
+
+#[derive(Serialize)]
+struct Answers {
+    session: crate::models::SessionView,
+    space: Option<crate::models::SpaceStatusView>,
+}
+
+/// `json` made safe inside a `<script>` element: no `<`, `>` or `&` can end it or start
+/// markup (each is written as its `\u` escape, which JSON reads back unchanged).
+fn script_safe(json: &str) -> String {
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// `page` (an HTML document) with `json` written into its head, right after its
+/// `<meta charset>` (before any script, so that every script of the page finds it).
+/// A page without that meta is returned unchanged.
+///
+/// ```
+/// use tauri_plugin_latchkey::first_answers::with_answers;
+///
+/// let page = r#"<head><meta charset="utf-8"><script src="a.js"></script></head>"#;
+/// let served = with_answers(page, r#"{"name":"</script>"}"#);
+/// assert!(served.starts_with(r#"<head><meta charset="utf-8"><script type="application/json" id="latchkey-first-answers">"#));
+/// assert!(served.contains(r#"{"name":"\u003c/script\u003e"}"#));
+/// assert_eq!(with_answers("<p>no head</p>", "{}"), "<p>no head</p>");
+/// ```
+pub fn with_answers(page: &str, json: &str) -> String {
+    const CHARSET: &str = r#"<meta charset="utf-8">"#;
+    let block = format!(
+        r#"{CHARSET}<script type="application/json" id="{ELEMENT_ID}">{}</script>"#,
+        script_safe(json)
+    );
+    page.replacen(CHARSET, &block, 1)
+}
+
+impl AuthService {
+    /// Prepares the first page's answers (after the start-up work, which it waits for).
+    /// Nothing is prepared while a notice waits (the page's own question takes it) or when
+    /// a question fails.
+    pub async fn prepare_first_answers(&self) {
+        if self.has_notice() {
+            return;
+        }
+        let Ok(session) = self.session().await else {
+            return;
+        };
+        let space = if session.signed_in {
+            match self.private_space_status().await {
+                Ok(space) => Some(space),
+                Err(_) => return,
+            }
+        } else {
+            None
+        };
+        let Ok(json) = serde_json::to_string(&Answers { session, space }) else {
+            return;
+        };
+        let desk = self.desk().fingerprint();
+        *self.first_answers.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some(Prepared { json, desk });
+    }
+
+    /// The prepared answers as JSON, once: `None` when there are none, they were taken, or
+    /// they are no longer true (who is here or their lock changed, or a notice waits).
+    pub fn take_first_answers(&self) -> Option<String> {
+        let prepared = self
+            .first_answers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()?;
+        (prepared.desk == self.desk().fingerprint() && !self.has_notice()).then_some(prepared.json)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_in_the_answers_can_close_the_element() {
+        let json = serde_json::to_string(&serde_json::json!({
+            "username": "</script><script>alert(1)</script>&amp;<!--"
+        }))
+        .unwrap_or_default();
+        let page = with_answers(r#"<head><meta charset="utf-8"></head>"#, &json);
+        assert_eq!(page.matches("</script>").count(), 1, "{page}");
+        assert!(!page.contains("<!--"));
+        let start = page.find('{').unwrap_or(0);
+        let end = page.rfind('}').map_or(0, |i| i + 1);
+        let back: serde_json::Value = serde_json::from_str(&page[start..end]).unwrap_or_default();
+        assert_eq!(
+            back["username"],
+            "</script><script>alert(1)</script>&amp;<!--"
+        );
+    }
+}
