@@ -153,3 +153,24 @@ fn the_first_page_is_served_with_its_answers_once_and_only_while_they_hold() {
     let state = app.call("session", json!({})).unwrap();
     assert_eq!(state["locked"]["username"], "Alice", "{state}");
 }
+
+/// A notice the start-up work leaves (here: the keyring cannot be read) is never taken into
+/// answers that may go unused: none are prepared, and the page's own question gets it.
+#[test]
+fn a_notice_from_the_start_up_work_reaches_the_page_not_the_prepared_answers() {
+    use tauri::Manager;
+    use tauri_plugin_latchkey::AuthService;
+    let dir = temp_dir();
+    let vault = Arc::new(MemoryVault::new());
+    let app = TestApp::start(dir.path(), vault.clone());
+    app.call("signup", creds("Alice", GOOD_PW, true)).unwrap();
+    app.quit();
+
+    vault.set_failing(true);
+    let app = TestApp::start(dir.path(), vault);
+    let service = app.app.state::<AuthService>();
+    tauri::async_runtime::block_on(service.prepare_first_answers());
+    assert!(service.take_first_answers().is_none());
+    let state = app.call("session", json!({})).unwrap();
+    assert_eq!(state["notice"]["code"], "KEYRING_UNAVAILABLE", "{state}");
+}

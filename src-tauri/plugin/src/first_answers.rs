@@ -60,10 +60,11 @@ pub fn with_answers(page: &str, json: &str) -> String {
 
 impl AuthService {
     /// Prepares the first page's answers (after the start-up work, which it waits for).
-    /// Nothing is prepared while a notice waits (the page's own question takes it) or when
-    /// a question fails.
+    /// Nothing is prepared while a notice waits (the start-up work may leave one, which the
+    /// page's own question must take, since these answers may go unused) or when a question
+    /// fails.
     pub async fn prepare_first_answers(&self) {
-        if self.has_notice() {
+        if self.ensure_restored().await.is_err() || self.has_notice() {
             return;
         }
         let Ok(session) = self.session().await else {
