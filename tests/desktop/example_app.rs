@@ -51,6 +51,9 @@ async fn add_one(app: &Launch, expected: &str) {
 async fn lock_and_unlock(app: &Launch) {
     app.click("#lock").await;
     app.on_page("lock.html").await;
+    // The screens name the app they serve, not Latchkey.
+    assert_eq!(app.text("h1").await, "Tally is locked");
+    assert_eq!(app.run("return document.title").await, "Locked · Tally");
     app.fill("#password", GOOD_PW).await;
     app.click("#unlock-form button[type=submit]").await;
 }
@@ -82,6 +85,9 @@ async fn another_app_adopts_the_screens_and_the_private_space() {
         )
         .await;
     assert_eq!(accent, "#6a2bb8");
+    // In the app's name: the page's title and the brand line.
+    assert_eq!(app.run("return document.title").await, "Sign in · Tally");
+    assert_eq!(app.text(".brand span").await, "Tally");
 
     // Adaline signs up on the plugin's screens and lands on the app's own page.
     app.sign_up("adaline", GOOD_PW, false).await;

@@ -3,6 +3,10 @@
 // else the system's) and sends codes and parameters, never sentences for the window.
 // Adding a language is adding its catalog.
 
+// The app's name, which the sentences say ({app}): Latchkey's, or the app the plugin serves
+// these screens to (it writes its name into each page's <meta name="latchkey-app">).
+const APP = document.querySelector('meta[name="latchkey-app"]')?.content || 'Latchkey';
+
 let language = 'en';
 let catalog = {};
 let english = {};
@@ -63,8 +67,9 @@ function formatValue(value) {
 // The sentence for `key`, with {name} placeholders filled from `params` (and plural forms
 // chosen by `params.count`).
 export function t(key, params = {}) {
-  return lookup(key, params.count).replace(/\{(\w+)\}/g, (whole, name) =>
-    name in params ? formatValue(params[name]) : whole,
+  const values = { app: APP, ...params };
+  return lookup(key, values.count).replace(/\{(\w+)\}/g, (whole, name) =>
+    name in values ? formatValue(values[name]) : whole,
   );
 }
 

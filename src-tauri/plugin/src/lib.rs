@@ -187,7 +187,14 @@ impl Builder {
             plugin = plugin.register_uri_scheme_protocol(screens::SCHEME, move |ctx, request| {
                 let dev_url = ctx.app_handle().config().build.dev_url.as_ref();
                 let home = screens::home_address(&chosen.after_sign_in, dev_url);
-                screens::respond(request.uri().path(), &home, chosen.theme.as_deref())
+                let config = ctx.app_handle().config();
+                let name = config.product_name.as_deref().unwrap_or("Latchkey");
+                let app = screens::AppView {
+                    home: &home,
+                    theme: chosen.theme.as_deref(),
+                    name,
+                };
+                screens::respond(request.uri().path(), &app)
             });
         }
         plugin
@@ -321,7 +328,15 @@ fn language_views(languages: &[(&str, &str)]) -> Vec<models::LanguageView> {
         .collect()
 }
 
-/// The plugin with its defaults (see [`Builder::new`]).
+/// The plugin with its defaults (see [`Builder::new`]) and the ready screens, which send a
+/// signed-in person to the app's `index.html` (see [`Builder::screens`]): the one line a
+/// host app writes. An app with screens of its own uses `Builder::new().build()`.
+///
+/// ```no_run
+/// tauri::Builder::default()
+///     .plugin(tauri_plugin_latchkey::init())
+///     # ;
+/// ```
 pub fn init<R: Runtime>() -> TauriPlugin<R> {
-    Builder::new().build()
+    Builder::new().screens("index.html").build()
 }

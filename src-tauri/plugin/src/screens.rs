@@ -37,6 +37,9 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; 
 /// The place in every page where the address of the page after sign-in is written.
 const HOME_META: &str = r#"<meta name="latchkey-home" content="home.html">"#;
 
+/// The place in every page where the app's name is written (the sentences say it).
+const APP_META: &str = r#"<meta name="latchkey-app" content="Latchkey">"#;
+
 /// Every page's stylesheet, after which the app's theme (if any) is linked.
 const STYLESHEET: &str = r#"<link rel="stylesheet" href="style.css">"#;
 
@@ -99,9 +102,18 @@ fn attribute(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
-/// The answer to a request for `path` on the screens' scheme; `home` is the address of the
-/// app's page after sign-in, `theme` the app's stylesheet for them.
-pub(crate) fn respond(path: &str, home: &str, theme: Option<&str>) -> Response<Cow<'static, [u8]>> {
+/// What a page served to the app says of it: `home`, the address of its page after
+/// sign-in; `theme`, its stylesheet for the screens; `name`, its name (the sentences that
+/// name Latchkey in Latchkey's own window name the app instead).
+pub(crate) struct AppView<'a> {
+    pub(crate) home: &'a str,
+    pub(crate) theme: Option<&'a str>,
+    pub(crate) name: &'a str,
+}
+
+/// The answer to a request for `path` on the screens' scheme, for the app `app`.
+pub(crate) fn respond(path: &str, app: &AppView<'_>) -> Response<Cow<'static, [u8]>> {
+    let AppView { home, theme, name } = *app;
     let path = if path == "/" { "/index.html" } else { path };
     let themed = match theme {
         Some(css) if path == "/theme.css" => Some(Cow::Owned(css.as_bytes().to_vec())),
@@ -121,7 +133,13 @@ pub(crate) fn respond(path: &str, home: &str, theme: Option<&str>) -> Response<C
             r#"<meta name="latchkey-home" content="{}">"#,
             attribute(home)
         );
-        let mut page = String::from_utf8_lossy(&contents).replacen(HOME_META, &meta, 1);
+        let named = format!(
+            r#"<meta name="latchkey-app" content="{}">"#,
+            attribute(name)
+        );
+        let mut page = String::from_utf8_lossy(&contents)
+            .replacen(HOME_META, &meta, 1)
+            .replacen(APP_META, &named, 1);
         if theme.is_some() {
             let linked = format!(r#"{STYLESHEET}<link rel="stylesheet" href="theme.css">"#);
             page = page.replacen(STYLESHEET, &linked, 1);
@@ -143,6 +161,14 @@ pub(crate) fn respond(path: &str, home: &str, theme: Option<&str>) -> Response<C
 mod tests {
     use super::*;
 
+    fn app(theme: Option<&str>) -> AppView<'_> {
+        AppView {
+            home: "x",
+            theme,
+            name: "Tally",
+        }
+    }
+
     #[test]
     fn every_page_has_the_place_for_the_home_address() {
         let pages: Vec<_> = FILES.iter().filter(|(n, _)| n.ends_with(".html")).collect();
@@ -150,6 +176,7 @@ mod tests {
         for (name, contents) in pages {
             let text = String::from_utf8_lossy(contents);
             assert!(text.contains(HOME_META), "{name} has no home meta");
+            assert!(text.contains(APP_META), "{name} has no app meta");
         }
     }
 
@@ -157,8 +184,11 @@ mod tests {
     fn pages_carry_the_app_page_and_a_strict_policy() {
         let answer = respond(
             "/login.html",
-            "tauri://localhost/app.html?a=1&b=\"2\"",
-            None,
+            &AppView {
+                home: "tauri://localhost/app.html?a=1&b=\"2\"",
+                theme: None,
+                name: "Tally <&\">",
+            },
         );
         assert_eq!(answer.status(), StatusCode::OK);
         let headers = answer.headers();
@@ -169,24 +199,29 @@ mod tests {
         let page = String::from_utf8_lossy(answer.body());
         assert!(page.contains(r#"content="tauri://localhost/app.html?a=1&amp;b=&quot;2&quot;""#));
         assert!(!page.contains(HOME_META));
+        assert!(page.contains(r#"<meta name="latchkey-app" content="Tally &lt;&amp;&quot;&gt;">"#));
+        assert!(!page.contains(APP_META));
         assert!(!page.contains("theme.css"));
         assert!(!CSP.contains("unsafe"));
     }
 
     #[test]
     fn the_bindings_and_catalogs_are_served_and_nothing_else() {
-        let bindings = respond("/latchkey.js", "x", None);
+        let bindings = respond("/latchkey.js", &app(None));
         assert_eq!(bindings.status(), StatusCode::OK);
         assert!(String::from_utf8_lossy(bindings.body()).contains("export class LatchkeyError"));
-        assert_eq!(respond("/i18n/ko.json", "x", None).status(), StatusCode::OK);
-        assert_eq!(respond("/", "x", None).status(), StatusCode::OK);
+        assert_eq!(
+            respond("/i18n/ko.json", &app(None)).status(),
+            StatusCode::OK
+        );
+        assert_eq!(respond("/", &app(None)).status(), StatusCode::OK);
         for missing in [
             "/../Cargo.toml",
             "/nope.html",
             "/i18n/../../build.rs",
             "//etc/passwd",
         ] {
-            let answer = respond(missing, "x", None);
+            let answer = respond(missing, &app(None));
             assert_eq!(answer.status(), StatusCode::NOT_FOUND, "{missing}");
             assert_eq!(answer.headers()[header::CONTENT_SECURITY_POLICY], CSP);
         }
@@ -196,21 +231,21 @@ mod tests {
     #[test]
     fn an_app_theme_is_linked_after_the_screens_stylesheet() {
         let css = ":root { --accent: #8a2be2; }";
-        let page = respond("/signup.html", "x", Some(css));
+        let page = respond("/signup.html", &app(Some(css)));
         let page = String::from_utf8_lossy(page.body()).into_owned();
         let (style, theme) = (page.find("style.css"), page.find("theme.css"));
         assert!(
             style.is_some() && theme.is_some() && style < theme,
             "{page}"
         );
-        let served = respond("/theme.css", "x", Some(css));
+        let served = respond("/theme.css", &app(Some(css)));
         assert_eq!(
             served.headers()[header::CONTENT_TYPE],
             "text/css; charset=utf-8"
         );
         assert_eq!(served.body().as_ref(), css.as_bytes());
         assert_eq!(
-            respond("/theme.css", "x", None).status(),
+            respond("/theme.css", &app(None)).status(),
             StatusCode::NOT_FOUND
         );
     }
