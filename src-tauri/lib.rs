@@ -140,15 +140,27 @@ fn open_main_window<R: Runtime>(app: &App<R>) -> tauri::Result<()> {
     Ok(())
 }
 
-/// Writes the prepared answers (if still true) into the window's first page, `body`.
+/// Writes the prepared answers (if still true) into the window's first page, `body`, with
+/// the catalogs of their language and of English (the screens' fallback) from the app's own
+/// files, so that the page needs neither a question nor a fetch before it draws.
 fn with_first_answers<R: Runtime>(app: &AppHandle<R>, body: &mut Cow<'static, [u8]>) {
-    let Some(json) = app.state::<AuthService>().take_first_answers() else {
+    let Some(answers) = app.state::<AuthService>().take_first_answers() else {
         return;
     };
     let Ok(page) = std::str::from_utf8(body) else {
         return;
     };
-    let page = tauri_plugin_latchkey::first_answers::with_answers(page, &json);
+    let assets = app.asset_resolver();
+    let mut tags = vec!["en"];
+    if answers.language != "en" {
+        tags.push(answers.language.as_str());
+    }
+    let catalogs: Vec<(&str, Vec<u8>)> = tags
+        .into_iter()
+        .filter_map(|tag| Some((tag, assets.get(format!("i18n/{tag}.json"))?.bytes)))
+        .collect();
+    let catalogs: Vec<(&str, &[u8])> = catalogs.iter().map(|(t, b)| (*t, b.as_slice())).collect();
+    let page = tauri_plugin_latchkey::first_answers::with_answers(page, &answers, &catalogs);
     *body = Cow::Owned(page.into_bytes());
 }
 

@@ -127,9 +127,11 @@ fn the_first_page_is_served_with_its_answers_once_and_only_while_they_hold() {
     let app = TestApp::start(dir.path(), vault.clone());
     let service = app.app.state::<AuthService>();
     tauri::async_runtime::block_on(service.prepare_first_answers());
-    let json = service
+    let first = service
         .take_first_answers()
         .expect("answers for the first page");
+    assert_eq!(first.language, "en");
+    let json = first.json;
     assert!(service.take_first_answers().is_none(), "taken once");
     let token = vault.load(&slot_of(&user_id)).unwrap().expect("kept token");
     assert!(

@@ -6,6 +6,7 @@
 // catalogs (i18n.js), never in the error's English message.
 
 import * as latchkey from './latchkey.js';
+import { written } from './written.js';
 
 performance.mark('modules'); // the first of the page's own modules to run (start-up timing)
 
@@ -40,32 +41,10 @@ export const api = Object.fromEntries(
   Object.entries(commands).map(([name, command]) => [name, leavingWhenLocked(command)]),
 );
 
-// The answers Rust wrote into the window's first page as it served it (`session`, and on
-// the home where the private space stands; see the plugin's first_answers.rs), each taken
-// once. Other pages have none and ask.
-const firstAnswers = (() => {
-  const block = document.getElementById('latchkey-first-answers');
-  if (!block) return {};
-  block.remove();
-  window.latchkeyAsked = null; // nothing for ask.js to ask
-  try {
-    return JSON.parse(block.textContent) ?? {};
-  } catch {
-    return {};
-  }
-})();
-
-// One of the answers written into the page (taken once), or null.
-export function firstAnswer(name) {
-  const answer = firstAnswers[name] ?? null;
-  delete firstAnswers[name];
-  return answer;
-}
-
 // Who is here: the answer written into the page, else the answer to the question ask.js
 // asked while the document was parsed (taken once), else a new question.
 export function session() {
-  const prepared = firstAnswer('session');
+  const prepared = written('session');
   if (prepared) return Promise.resolve(prepared);
   const early = window.latchkeyAsked;
   window.latchkeyAsked = null; // taken (or asked here): ask.js, if it runs later, leaves it

@@ -3,10 +3,11 @@
 // a new run: the password opens it) or sealed by an administrator's reset (one of the
 // person's recovery codes opens it, or they start again with an empty space).
 
-import { api, firstAnswer } from './api.js';
+import { api } from './api.js';
 import { showCodes } from './codes.js';
 import { formatTime, t, tNodes } from './i18n.js';
 import { $, startPage } from './page.js';
+import { written } from './written.js';
 import { clearErrors, onSubmit, setBusy, setupPasswordField, showError, showFormError, showPageError, whileBusy } from './forms.js';
 
 // What note.js left to be said here once it is back (a catalog key, never a secret).
@@ -108,7 +109,7 @@ async function loadNotes() {
 // Where the space stands: written into the page by Rust, else asked as the page starts,
 // beside the question of who is here rather than after it (a page that goes elsewhere, or
 // finds nobody, ignores the answer).
-const spaceWritten = firstAnswer('space');
+const spaceWritten = written('space');
 let spaceAsked = spaceWritten ? Promise.resolve(spaceWritten) : api.privateSpaceStatus();
 spaceAsked.catch(() => {});
 

@@ -3,6 +3,8 @@
 // else the system's) and sends codes and parameters, never sentences for the window.
 // Adding a language is adding its catalog.
 
+import { written } from './written.js';
+
 // The app's name, which the sentences say ({app}): Latchkey's, or the app the plugin serves
 // these screens to (it writes its name into each page's <meta name="latchkey-app">).
 const APP = document.querySelector('meta[name="latchkey-app"]')?.content || 'Latchkey';
@@ -14,13 +16,19 @@ const loaded = new Map();
 // The language's formatters, made once per language (each first one costs ICU's setup).
 let formatters = {};
 
+// The catalogs Rust wrote into the page, if any (the first page's language and English).
+const writtenWords = written('words') ?? {};
+
 async function load(tag) {
   if (!loaded.has(tag)) {
+    const words = writtenWords[tag];
     loaded.set(
       tag,
-      fetch(`i18n/${tag}.json`)
-        .then((response) => (response.ok ? response.json() : {}))
-        .catch(() => ({})),
+      words
+        ? Promise.resolve(words)
+        : fetch(`i18n/${tag}.json`)
+            .then((response) => (response.ok ? response.json() : {}))
+            .catch(() => ({})),
     );
   }
   return loaded.get(tag);
