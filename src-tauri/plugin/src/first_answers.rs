@@ -9,28 +9,14 @@
 //! change them (an OS lock, a notice for the window), and then nothing is written and the
 //! page asks as usual. A page that finds no answers in it asks as usual.
 
+pub use crate::held::FirstAnswers;
+use crate::held::Prepared;
 use crate::service::AuthService;
 use serde::Serialize;
 
 /// The id of the element that carries the answers (a JSON data block the page reads and
 /// never runs: `<script type="application/json">`).
 pub const ELEMENT_ID: &str = "latchkey-first-answers";
-
-/// Answers prepared at start-up, with who was here then.
-pub(crate) struct Prepared {
-    answers: FirstAnswers,
-    desk: (Option<String>, Vec<(String, Option<i64>)>),
-}
-
-/// The answers for the first page: `json`, `{ "session": …, "space": … }`, and the
-/// `language` they are in (the page wants its catalog, and English's).
-#[derive(Debug, Clone)]
-pub struct FirstAnswers {
-    /// The answers as a JSON object.
-    pub json: String,
-    /// The language tag of `session`'s answer.
-    pub language: String,
-}
 
 #[derive(Serialize)]
 struct Answers {

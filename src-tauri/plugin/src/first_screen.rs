@@ -6,9 +6,10 @@
 //! screen it opens still asks `session` who is here, and routes elsewhere when the hint was
 //! stale.
 
+use crate::held::HintState;
 use crate::service::AuthService;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// The hint's file name, in the data folder.
 pub const HINT_FILE: &str = "first-screen";
@@ -17,21 +18,6 @@ pub const HINT_FILE: &str = "first-screen";
 /// versions whose signed-in home was the profile: their hints keep working.)
 const SOMEONE_KEPT: &str = "profile";
 const NOBODY_KEPT: &str = "login";
-
-/// What this run knows of the hint.
-#[derive(Debug, Default)]
-pub(crate) struct HintState {
-    /// What the file says (read at start, then as last written); `None`: unknown, or the
-    /// last write failed (the next answer tries again).
-    written: Option<bool>,
-    /// Kept sessions stayed in the database because the keyring could not be read at
-    /// start: the hint keeps saying "profile" for this run, so that the next start, with
-    /// the keyring back, does not draw a sign-in form that must go away.
-    kept_unread: bool,
-}
-
-/// The shared hint state (the background writes hold it while they write).
-pub(crate) type Hint = Arc<Mutex<HintState>>;
 
 /// Whether the hint in `dir` says someone was kept signed in; `None` without a hint.
 fn read_hint(dir: &Path) -> Option<bool> {

@@ -23,6 +23,7 @@ mod directory;
 pub mod error;
 pub mod first_answers;
 mod first_screen;
+mod held;
 mod language;
 mod lock;
 mod lock_watch;

@@ -9,17 +9,12 @@
 //! ([`AuthService::open_private_space`]). Host Rust code uses the same methods as the
 //! window's commands: `app.state::<AuthService>().private_get("name")`.
 
+use crate::held::OpenSpace;
 use crate::models::{codes_view, NoteView, SpaceStatusView};
 use crate::service::{AuthService, Gate};
 use latchkey_engine::{AuthError, Code, Note, Password, SecretKey};
 use std::sync::MutexGuard;
 use zeroize::Zeroizing;
-
-/// The data key of the person at the keyboard, while their private space is open.
-pub(crate) struct OpenSpace {
-    user_id: String,
-    key: SecretKey,
-}
 
 impl AuthService {
     fn open_space_slot(&self) -> MutexGuard<'_, Option<OpenSpace>> {

@@ -7,7 +7,7 @@
 //! `lock`, self-service in `account` and administration in `admin`.
 
 use crate::desk::{Desk, Person};
-use crate::first_screen::Hint;
+use crate::held::{Hint, OpenSpace, Prepared};
 use crate::models::{LanguageView, LockedView, Notice, PersonView, Profile, SessionView};
 use crate::vault::{slot_of, TokenVault, VaultError};
 use latchkey_engine::{
@@ -56,10 +56,10 @@ pub struct AuthService {
     pub(crate) pending_previous: Mutex<Option<PendingSignIn>>,
     pub(crate) two_step_setup: Mutex<Option<(String, TwoStepSetup)>>,
     /// The data key of the person at the keyboard while their private space is open.
-    pub(crate) open_space: Mutex<Option<crate::private::OpenSpace>>,
+    pub(crate) open_space: Mutex<Option<OpenSpace>>,
     languages: Vec<LanguageView>,
     /// The answers prepared for the window's first page (see `first_answers.rs`).
-    pub(crate) first_answers: Mutex<Option<crate::first_answers::Prepared>>,
+    pub(crate) first_answers: Mutex<Option<Prepared>>,
     pub(crate) started_at: i64,
     clock: Clock,
     /// What this run knows of the first-screen hint.
